@@ -1,0 +1,1 @@
+"""Relational store: one schema, two dialects (SQLite default, Postgres at scale)."""

@@ -1,0 +1,5 @@
+"""Imports every tables module so ``metadata`` knows all tables (for Alembic and tests)."""
+
+from __future__ import annotations
+
+from procureflow.adapters.db import tables  # noqa: F401

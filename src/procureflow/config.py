@@ -1,0 +1,56 @@
+"""Settings, read from ``PROCUREFLOW_*`` environment variables and a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Defaults make a laptop install work unchanged."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PROCUREFLOW_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default="sqlite:///./procureflow.db",
+        description="SQLAlchemy URL: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB",
+    )
+    data_dir: Path = Field(
+        default=Path("./procureflow-data"),
+        description="Content-addressed document store and other local files",
+    )
+    application_version: str = Field(
+        default="procureflow-1",
+        description="DBOS application version: workers recover only workflows of their version",
+    )
+    executor_id: str = Field(default="local", description="Stable id of this worker process")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_currency: str = "EUR"
+    plant_location: str = "DEHAM"
+    approval_sla_hours: float = 24.0
+    secret_key: str = Field(
+        default="change-me-procureflow-dev-secret",
+        description="Signs confirm/decline links and session cookies",
+    )
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "procureflow@localhost"
+    llm_model: str | None = Field(
+        default=None, description="pydantic-ai model name; empty means rule-based extraction"
+    )
+    log_level: str = "WARNING"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
+
+
+__all__ = ["Settings", "get_settings"]

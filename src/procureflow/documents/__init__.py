@@ -1,0 +1,1 @@
+"""Documents: conversion, PDF operations, signing, extraction, e-invoices."""

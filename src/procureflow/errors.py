@@ -1,0 +1,186 @@
+"""The one error hierarchy of ProcureFlow.
+
+Every error the product raises on purpose derives from :class:`ProcureFlowError`.
+The CLI prints ``str(error)`` as one line and exits non-zero; the API turns an error
+into an RFC 9457 problem document using :attr:`ProcureFlowError.status` and
+:attr:`ProcureFlowError.code`.
+
+::
+
+    ProcureFlowError
+    ├── ConfigError                 settings that cannot work
+    ├── InvalidInput                bad input from a person or a file (400/422)
+    │   ├── PlaybookInvalid         a playbook document that does not validate
+    │   ├── ExpressionError         a jq or CEL expression that does not compile or run
+    │   ├── EventInvalid            a CloudEvent missing required attributes
+    │   ├── PolicyInvalid           a policy document that does not validate
+    │   ├── ImportRejected          a master-data file with a bad row
+    │   └── DocumentRejected        a document or e-invoice that cannot be accepted
+    ├── NotFound                    an id that names nothing (404)
+    ├── Conflict                    a state that refuses the request (409)
+    │   ├── StaleApproval           a decision quoting a digest that is not the current one
+    │   └── SegregationOfDuties     a requester deciding their own request
+    ├── Forbidden                   a role that may not do this (403)
+    ├── Unauthenticated             no or bad credentials (401)
+    ├── WorkflowFault               a playbook instance raised an error it did not catch
+    └── IntegrityError              the audit ledger or a stored file does not verify
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Stable machine-readable codes, part of the API's problem documents."""
+
+    CONFIG = "config"
+    INVALID_INPUT = "invalid-input"
+    PLAYBOOK_INVALID = "playbook-invalid"
+    EXPRESSION_ERROR = "expression-error"
+    EVENT_INVALID = "event-invalid"
+    POLICY_INVALID = "policy-invalid"
+    IMPORT_REJECTED = "import-rejected"
+    DOCUMENT_REJECTED = "document-rejected"
+    NOT_FOUND = "not-found"
+    CONFLICT = "conflict"
+    STALE_APPROVAL = "stale-approval"
+    SEGREGATION_OF_DUTIES = "segregation-of-duties"
+    FORBIDDEN = "forbidden"
+    UNAUTHENTICATED = "unauthenticated"
+    WORKFLOW_FAULT = "workflow-fault"
+    INTEGRITY = "integrity"
+
+
+class ProcureFlowError(Exception):
+    """Root of every error ProcureFlow raises on purpose.
+
+    ``subject`` names what the error is about (a file, an id, a field) so that the
+    one-line message and the problem document both say what is wrong.
+    """
+
+    code: ErrorCode = ErrorCode.INVALID_INPUT
+    status: int = 500
+    title: str = "ProcureFlow error"
+
+    def __init__(self, message: str, *, subject: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.subject = subject
+
+    def __str__(self) -> str:
+        if self.subject and not self.message.startswith(self.subject):
+            return f"{self.subject}: {self.message}"
+        return self.message
+
+
+class ConfigError(ProcureFlowError):
+    code = ErrorCode.CONFIG
+    status = 500
+    title = "Configuration error"
+
+
+class InvalidInput(ProcureFlowError):
+    code = ErrorCode.INVALID_INPUT
+    status = 422
+    title = "Invalid input"
+
+
+class PlaybookInvalid(InvalidInput):
+    code = ErrorCode.PLAYBOOK_INVALID
+    title = "Invalid playbook"
+
+
+class ExpressionError(InvalidInput):
+    code = ErrorCode.EXPRESSION_ERROR
+    title = "Expression error"
+
+
+class EventInvalid(InvalidInput):
+    code = ErrorCode.EVENT_INVALID
+    status = 400
+    title = "Invalid CloudEvent"
+
+
+class PolicyInvalid(InvalidInput):
+    code = ErrorCode.POLICY_INVALID
+    title = "Invalid policy"
+
+
+class ImportRejected(InvalidInput):
+    code = ErrorCode.IMPORT_REJECTED
+    title = "Import rejected"
+
+
+class DocumentRejected(InvalidInput):
+    code = ErrorCode.DOCUMENT_REJECTED
+    title = "Document rejected"
+
+
+class NotFound(ProcureFlowError):
+    code = ErrorCode.NOT_FOUND
+    status = 404
+    title = "Not found"
+
+
+class Conflict(ProcureFlowError):
+    code = ErrorCode.CONFLICT
+    status = 409
+    title = "Conflict"
+
+
+class StaleApproval(Conflict):
+    code = ErrorCode.STALE_APPROVAL
+    title = "Stale approval"
+
+
+class SegregationOfDuties(Conflict):
+    code = ErrorCode.SEGREGATION_OF_DUTIES
+    status = 403
+    title = "Segregation of duties"
+
+
+class Forbidden(ProcureFlowError):
+    code = ErrorCode.FORBIDDEN
+    status = 403
+    title = "Forbidden"
+
+
+class Unauthenticated(ProcureFlowError):
+    code = ErrorCode.UNAUTHENTICATED
+    status = 401
+    title = "Unauthenticated"
+
+
+class WorkflowFault(ProcureFlowError):
+    code = ErrorCode.WORKFLOW_FAULT
+    status = 500
+    title = "Workflow fault"
+
+
+class IntegrityError(ProcureFlowError):
+    code = ErrorCode.INTEGRITY
+    status = 500
+    title = "Integrity check failed"
+
+
+__all__ = [
+    "Conflict",
+    "ConfigError",
+    "DocumentRejected",
+    "ErrorCode",
+    "EventInvalid",
+    "ExpressionError",
+    "Forbidden",
+    "ImportRejected",
+    "IntegrityError",
+    "InvalidInput",
+    "NotFound",
+    "PlaybookInvalid",
+    "PolicyInvalid",
+    "ProcureFlowError",
+    "SegregationOfDuties",
+    "StaleApproval",
+    "Unauthenticated",
+    "WorkflowFault",
+]

@@ -1,0 +1,1 @@
+"""Playbooks: the product's models of the CNCF Serverless Workflow DSL 1.0, loading, validation."""

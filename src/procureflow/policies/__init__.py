@@ -1,0 +1,1 @@
+"""Policies: approval matrix, agent mandates and guardrails as YAML with CEL expressions."""

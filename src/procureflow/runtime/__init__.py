@@ -1,0 +1,1 @@
+"""Runtime: the durable interpreter on DBOS, triggers, approvals, monitors."""

@@ -1,0 +1,1 @@
+"""Live dashboard: server-rendered pages, own JavaScript, server-sent events."""

@@ -1,0 +1,56 @@
+"""Shared fixtures: a migrated database per test, on SQLite by default or on Postgres.
+
+Set ``PROCUREFLOW_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test`` to
+run the suite on Postgres; every table is emptied before each test there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from procureflow.adapters.db import all_tables  # noqa: F401
+from procureflow.adapters.db.engine import create_engine
+from procureflow.adapters.db.migrate import upgrade
+from procureflow.adapters.db.tables import metadata
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+POSTGRES_URL = os.environ.get("PROCUREFLOW_TEST_DATABASE_URL", "")
+
+
+def on_postgres() -> bool:
+    """True when the suite runs against Postgres."""
+    return POSTGRES_URL.startswith("postgres")
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The shared sample files (e-invoices, OCDS, Serverless Workflow spec material)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared sample data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A URL to an empty, not yet migrated database."""
+    if on_postgres():
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path / 'procureflow.db'}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    """A migrated database; on Postgres every ProcureFlow table is emptied first."""
+    eng = create_engine(database_url)
+    upgrade(eng)
+    if on_postgres():
+        with eng.begin() as conn:
+            names = ", ".join(t.name for t in metadata.sorted_tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    yield eng
+    eng.dispose()
