@@ -123,16 +123,25 @@ def verify_stream(stream: str, entries: Iterable[AuditEntry]) -> StreamCheck:
     for entry in entries:
         check.entries += 1
         if entry.seq != expected_seq:
-            kind = "missing entry before it (deleted)" if entry.seq > expected_seq else "out of order"
-            check.problem = ChainProblem(stream, entry.seq, entry.id, f"{kind}; expected position {expected_seq}")
+            kind = (
+                "missing entry before it (deleted)" if entry.seq > expected_seq else "out of order"
+            )
+            check.problem = ChainProblem(
+                stream, entry.seq, entry.id, f"{kind}; expected position {expected_seq}"
+            )
             return check
         if entry.prev_hash != previous:
             check.problem = ChainProblem(
-                stream, entry.seq, entry.id, "does not follow the previous entry (deleted or reordered)"
+                stream,
+                entry.seq,
+                entry.id,
+                "does not follow the previous entry (deleted or reordered)",
             )
             return check
         if entry.expected_hash() != entry.hash:
-            check.problem = ChainProblem(stream, entry.seq, entry.id, "contents modified after writing")
+            check.problem = ChainProblem(
+                stream, entry.seq, entry.id, "contents modified after writing"
+            )
             return check
         previous = entry.hash
         expected_seq += 1

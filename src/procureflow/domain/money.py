@@ -17,8 +17,10 @@ def to_decimal(value: object, *, field: str = "amount") -> Decimal:
     if isinstance(value, bool):
         raise InvalidInput(f"{field} must be a number, not a boolean")
     try:
-        return Decimal(str(value).strip().replace(",", "")) if isinstance(value, str) else Decimal(
-            str(value)
+        return (
+            Decimal(str(value).strip().replace(",", ""))
+            if isinstance(value, str)
+            else Decimal(str(value))
         )
     except (InvalidOperation, ValueError) as exc:
         raise InvalidInput(f"{field} is not a number: {value!r}") from exc

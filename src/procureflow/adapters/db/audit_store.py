@@ -96,13 +96,26 @@ class SqlAuditLog:
         clean = to_jsonable(dict(payload))
         seq = head.seq + 1
         hash_ = entry_hash(
-            stream=stream, seq=seq, kind=kind, subject=subject, actor=actor,
-            payload=clean, at=at, prev_hash=head.hash,
+            stream=stream,
+            seq=seq,
+            kind=kind,
+            subject=subject,
+            actor=actor,
+            payload=clean,
+            at=at,
+            prev_hash=head.hash,
         )
         result = conn.execute(
             audit_entries.insert().values(
-                stream=stream, seq=seq, kind=kind, subject=subject, actor=actor,
-                payload=clean, at=at, prev_hash=head.hash, hash=hash_,
+                stream=stream,
+                seq=seq,
+                kind=kind,
+                subject=subject,
+                actor=actor,
+                payload=clean,
+                at=at,
+                prev_hash=head.hash,
+                hash=hash_,
             )
         )
         conn.execute(
@@ -110,8 +123,16 @@ class SqlAuditLog:
         )
         entry_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
         return AuditEntry(
-            stream=stream, seq=seq, kind=kind, subject=subject, actor=actor,
-            payload=clean, at=at, prev_hash=head.hash, hash=hash_, id=entry_id,
+            stream=stream,
+            seq=seq,
+            kind=kind,
+            subject=subject,
+            actor=actor,
+            payload=clean,
+            at=at,
+            prev_hash=head.hash,
+            hash=hash_,
+            id=entry_id,
         )
 
     def record(
@@ -146,7 +167,10 @@ class SqlAuditLog:
             at = utcnow()
             conn.execute(
                 audit_seals.insert().values(
-                    seq=seq, heads=heads, at=at, prev_hash=prev,
+                    seq=seq,
+                    heads=heads,
+                    at=at,
+                    prev_hash=prev,
                     hash=seal_hash(seq, heads, at, prev),
                 )
             )
@@ -182,14 +206,19 @@ class SqlAuditLog:
         for stream, (seq, hash_) in recorded.items():
             if stream in heads_seen and heads_seen[stream] != (seq, hash_):
                 problems.append(
-                    ChainProblem(stream, seq, None, f"last entry (position {seq}) deleted or head altered")
+                    ChainProblem(
+                        stream, seq, None, f"last entry (position {seq}) deleted or head altered"
+                    )
                 )
             elif stream not in by_stream and seq > 0:
                 problems.append(ChainProblem(stream, 1, None, "all entries of the stream deleted"))
         problems.extend(self._verify_seals(seals, by_stream))
         problems.sort(key=lambda p: (p.entry_id is None, p.entry_id or 0))
         return VerifyReport(
-            ok=not problems, entries=total, streams=len(by_stream), seals=len(seals),
+            ok=not problems,
+            entries=total,
+            streams=len(by_stream),
+            seals=len(seals),
             problems=problems,
         )
 
@@ -200,10 +229,13 @@ class SqlAuditLog:
         problems: list[ChainProblem] = []
         previous = GENESIS
         for seal in seals:
-            if seal.prev_hash != previous or seal_hash(
-                seal.seq, seal.heads, seal.at, seal.prev_hash
-            ) != seal.hash:
-                problems.append(ChainProblem("seals", seal.seq, None, "seal modified or out of order"))
+            if (
+                seal.prev_hash != previous
+                or seal_hash(seal.seq, seal.heads, seal.at, seal.prev_hash) != seal.hash
+            ):
+                problems.append(
+                    ChainProblem("seals", seal.seq, None, "seal modified or out of order")
+                )
                 break
             previous = seal.hash
             for stream, (seq, hash_) in seal.heads.items():

@@ -15,7 +15,9 @@ if connection is None:
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as conn:
         context.configure(
-            connection=conn, target_metadata=metadata, render_as_batch=True,
+            connection=conn,
+            target_metadata=metadata,
+            render_as_batch=True,
             version_table="pf_alembic_version",
         )
         with context.begin_transaction():
@@ -23,7 +25,9 @@ if connection is None:
     engine.dispose()
 else:
     context.configure(
-        connection=connection, target_metadata=metadata, render_as_batch=True,
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=True,
         version_table="pf_alembic_version",
     )
     with context.begin_transaction():

@@ -1,0 +1,6 @@
+"""Routers of the REST API. Add a line to ROUTER_MODULES when adding ``routers/<area>.py``
+(a module exposing ``router = APIRouter(...)``); the app mounts each under /api/v1."""
+
+from __future__ import annotations
+
+ROUTER_MODULES: list[str] = []
