@@ -3,3 +3,4 @@
 from __future__ import annotations
 
 from procureflow.adapters.db import tables  # noqa: F401
+from procureflow.adapters.db import tables_master  # noqa: F401
