@@ -7,7 +7,9 @@ import importlib
 import typer
 
 # (command group name, module under procureflow.cli exposing `app`)
-GROUPS: list[tuple[str, str]] = []
+GROUPS: list[tuple[str, str]] = [
+    ("policies", "policies"),
+]
 
 # modules exposing `register(app)` for top-level commands (demo, serve, worker, ...)
 TOP_LEVEL: list[str] = []
