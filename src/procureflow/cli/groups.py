@@ -8,11 +8,20 @@ import typer
 
 # (command group name, module under procureflow.cli exposing `app`)
 GROUPS: list[tuple[str, str]] = [
+    ("db", "db"),
+    ("events", "events"),
+    ("playbooks", "playbooks"),
+    ("instances", "instances"),
+    ("approvals", "approvals"),
+    ("audit", "audit"),
+    ("users", "users"),
     ("policies", "policies"),
 ]
 
 # modules exposing `register(app)` for top-level commands (demo, serve, worker, ...)
-TOP_LEVEL: list[str] = []
+TOP_LEVEL: list[str] = [
+    "server",
+]
 
 
 def all_groups() -> list[tuple[str, typer.Typer]]:

@@ -182,3 +182,24 @@ audit_seals = sa.Table(
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
 )
+
+users = sa.Table(
+    "pf_users",
+    metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("display_name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(300)),
+    sa.Column("roles", JSONValue, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+api_tokens = sa.Table(
+    "pf_api_tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(100), sa.ForeignKey("pf_users.id"), nullable=False),
+    sa.Column("label", sa.String(200)),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("revoked_at", UTCDateTime()),
+)

@@ -3,4 +3,10 @@
 
 from __future__ import annotations
 
-ROUTER_MODULES: list[str] = []
+ROUTER_MODULES: list[str] = [
+    "events",
+    "instances",
+    "playbooks",
+    "approvals",
+    "audit",
+]

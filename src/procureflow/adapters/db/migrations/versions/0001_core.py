@@ -288,8 +288,43 @@ def upgrade() -> None:
         sa.UniqueConstraint("instance_id", "key", name="uq_pf_task_runs_instance_key"),
     )
 
+    op.create_table(
+        "pf_users",
+        sa.Column("id", sa.String(length=100), nullable=False),
+        sa.Column("display_name", sa.String(length=200), nullable=False),
+        sa.Column("email", sa.String(length=300), nullable=True),
+        sa.Column(
+            "roles",
+            sa.JSON().with_variant(sa.JSON(none_as_null=True), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column(
+            "created_at", procureflow.adapters.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pf_users")),
+    )
+    op.create_table(
+        "pf_api_tokens",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.String(length=100), nullable=False),
+        sa.Column("label", sa.String(length=200), nullable=True),
+        sa.Column(
+            "created_at", procureflow.adapters.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "revoked_at", procureflow.adapters.db.types.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["pf_users.id"], name=op.f("fk_pf_api_tokens_user_id_pf_users")
+        ),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_pf_api_tokens")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("pf_api_tokens")
+    op.drop_table("pf_users")
 
     op.drop_table("pf_task_runs")
     with op.batch_alter_table("pf_subscriptions", schema=None) as batch_op:

@@ -1,0 +1,67 @@
+"""The FastAPI application: REST under /api/v1, the dashboard at /, problem+json errors."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from procureflow import __version__
+from procureflow.api.problems import install_problem_handlers
+from procureflow.api.routers import ROUTER_MODULES
+from procureflow.config import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(*, start_engine: bool = True, settings: Settings | None = None) -> FastAPI:
+    """Build the app. With ``start_engine`` the durable engine runs in this process."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from procureflow.bootstrap import build_services, start_runtime, stop_runtime
+
+        svc = start_runtime(settings) if start_engine else build_services(settings)
+        app.state.services = svc
+        try:
+            yield
+        finally:
+            if start_engine:
+                stop_runtime(svc)
+            else:
+                svc.engine.dispose()
+
+    app = FastAPI(
+        title="ProcureFlow",
+        version=__version__,
+        description="Procurement orchestration: events, playbooks, approvals, audit.",
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    api = APIRouter(prefix=API_PREFIX)
+
+    @api.get("/health", tags=["system"])
+    def health() -> dict[str, Any]:
+        """Liveness: the process answers."""
+        return {"status": "ok", "version": __version__}
+
+    for module in ROUTER_MODULES:
+        api.include_router(importlib.import_module(f"procureflow.api.routers.{module}").router)
+    app.include_router(api)
+    _mount_web(app)
+    return app
+
+
+def _mount_web(app: FastAPI) -> None:
+    try:
+        web = importlib.import_module("procureflow.web.routes")
+    except ImportError:
+        return
+    web.mount(app)
+
+
+__all__ = ["API_PREFIX", "create_app"]

@@ -1,0 +1,55 @@
+"""POST /events takes a CloudEvents 1.0 JSON event; GET lists received events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Query, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
+
+from procureflow.api.deps import ServicesDep
+from procureflow.runtime.dispatch import EventDispatcher
+
+router = APIRouter(prefix="/events", tags=["events"])
+
+
+class EventAccepted(BaseModel):
+    """What happened to a posted event."""
+
+    event: str
+    duplicate: bool
+    started: list[str]
+    delivered_to: list[str]
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=EventAccepted)
+async def post_event(
+    svc: ServicesDep,
+    event: dict[str, Any] = Body(  # noqa: B008
+        ...,
+        examples=[
+            {
+                "specversion": "1.0",
+                "id": "A234-1234-1234",
+                "source": "https://supplier.example/portal",
+                "type": "supplier.delay_notice",
+                "data": {"supplier_id": "SUP-001", "delay_days": 14},
+            }
+        ],
+    ),
+) -> dict[str, Any]:
+    """Ingest one CloudEvent (structured JSON mode); a repeat of (source, id) is a duplicate."""
+    result = await run_in_threadpool(EventDispatcher(svc).ingest, event, actor="api")
+    return result.to_json()
+
+
+@router.get("")
+def list_events(
+    svc: ServicesDep,
+    type: str | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[dict[str, Any]]:
+    """Received events, newest first."""
+    return svc.events.recent(type=type, limit=limit, offset=offset)

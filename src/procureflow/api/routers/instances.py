@@ -1,0 +1,50 @@
+"""Playbook instances: list, show, start."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from procureflow.api.deps import ServicesDep
+from procureflow.runtime.launch import start_instance
+
+router = APIRouter(prefix="/instances", tags=["instances"])
+
+Status = Literal["running", "waiting", "completed", "faulted", "cancelled"]
+
+
+class InstanceCreate(BaseModel):
+    """Start the latest registered version of a playbook."""
+
+    playbook: str = Field(min_length=1, max_length=200)
+    namespace: str | None = None
+    input: Any = Field(default_factory=dict)
+
+
+@router.get("")
+def list_instances(
+    svc: ServicesDep,
+    status_: Status | None = Query(None, alias="status"),
+    playbook: str | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[dict[str, Any]]:
+    """Instances, newest first."""
+    return svc.instances.list_instances(status=status_, name=playbook, limit=limit, offset=offset)
+
+
+@router.get("/{instance_id}")
+def get_instance(svc: ServicesDep, instance_id: str) -> dict[str, Any]:
+    """One instance with every task's state, input, output and timings."""
+    return svc.instances.instance(instance_id)
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED)
+async def create_instance(svc: ServicesDep, body: InstanceCreate) -> dict[str, Any]:
+    """Start an instance; answers with its id at once (it runs durably in the background)."""
+    version = svc.instances.latest_playbook(body.playbook, body.namespace)
+    instance_id = await run_in_threadpool(start_instance, svc, version, body.input, actor="api")
+    return {"id": instance_id, "playbook": version.name, "version": version.version}

@@ -1,0 +1,104 @@
+"""The composition root: the one place where concrete adapters are built and wired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from procureflow.adapters.db.approval_store import ApprovalStore
+from procureflow.adapters.db.audit_store import SqlAuditLog
+from procureflow.adapters.db.engine import create_engine
+from procureflow.adapters.db.event_store import EventStore
+from procureflow.adapters.db.instance_store import InstanceStore
+from procureflow.adapters.db.migrate import upgrade
+from procureflow.adapters.db.user_store import UserStore
+from procureflow.adapters.http_client import HttpxClient
+from procureflow.agents.registry import AgentRegistry
+from procureflow.config import Settings, get_settings
+from procureflow.runtime import services as runtime_services
+from procureflow.runtime.approvals import make_approval_function
+from procureflow.runtime.builtin_functions import make_guard_function, make_outbox_function
+from procureflow.runtime.function_registry import Functions
+from procureflow.runtime.services import Services
+
+
+@dataclass
+class Store:
+    """The stores alone, for commands that need no running engine (audit, users, lists)."""
+
+    settings: Settings
+    services: Services
+    users: UserStore
+
+
+def build_agents() -> AgentRegistry:
+    """Built-in agents plus every plugin published under the entry point."""
+    from procureflow.agents.builtin import register_builtin_agents
+
+    registry = AgentRegistry()
+    register_builtin_agents(registry)
+    registry.discover()
+    return registry
+
+
+def build_services(settings: Settings | None = None, *, migrate: bool = True) -> Services:
+    """Engine, stores, agents and custom functions, without starting the durable engine."""
+    settings = settings or get_settings()
+    engine = create_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    audit = SqlAuditLog(engine)
+    svc = Services(
+        settings=settings,
+        engine=engine,
+        audit=audit,
+        instances=InstanceStore(engine, audit),
+        events=EventStore(engine, audit),
+        approvals=ApprovalStore(engine, audit),
+        agents=build_agents(),
+        functions=Functions(),
+        http=HttpxClient(),
+    )
+    svc.extras["users"] = UserStore(engine, audit)
+    svc.functions.add(make_approval_function(svc))
+    svc.functions.add(make_guard_function(svc))
+    svc.functions.add(make_outbox_function(svc))
+    svc.functions.add_agents(svc.agents)
+    _add_document_functions(svc)
+    return svc
+
+
+def _add_document_functions(svc: Services) -> None:
+    try:
+        from procureflow.documents.functions import document_functions
+    except ImportError:  # the document toolkit is optional at this layer
+        return
+    for name, fn in document_functions().items():
+        svc.functions.add_simple(name, fn, description=f"document operation {name}")
+
+
+def start_runtime(settings: Settings | None = None, *, sync_playbooks: bool = True) -> Services:
+    """Build everything, launch DBOS, register built-in playbooks, resume orphans."""
+    from procureflow.runtime.dbos_runtime import launch_dbos
+    from procureflow.runtime.launch import resume_unstarted
+    from procureflow.runtime.playbook_catalog import register_builtin_playbooks
+
+    svc = build_services(settings)
+    runtime_services.install(svc)
+    launch_dbos(svc.settings, svc.engine)
+    if sync_playbooks:
+        register_builtin_playbooks(svc)
+    resume_unstarted(svc)
+    return svc
+
+
+def stop_runtime(svc: Services | None = None) -> None:
+    """Shut DBOS down and release the database."""
+    from procureflow.runtime.dbos_runtime import shutdown_dbos
+
+    shutdown_dbos()
+    runtime_services.uninstall()
+    if svc is not None:
+        svc.engine.dispose()
+
+
+__all__ = ["Store", "build_agents", "build_services", "start_runtime", "stop_runtime"]

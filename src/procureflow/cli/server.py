@@ -1,0 +1,79 @@
+"""Top-level commands that run the engine: ``serve``, ``worker`` and ``demo``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import typer
+
+from procureflow.cli.output import console, one_line_errors
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve``, ``worker`` and ``demo`` to the top-level command."""
+    app.command("serve")(serve)
+    app.command("worker")(worker)
+    app.command("demo")(demo)
+
+
+@one_line_errors
+def serve(
+    host: str = typer.Option(None, "--host", help="Interface to listen on (default from settings)"),
+    port: int = typer.Option(None, "--port"),
+) -> None:
+    """Run the API, the dashboard and in-process workers."""
+    import uvicorn
+
+    from procureflow.api.app import create_app
+    from procureflow.config import get_settings
+
+    settings = get_settings()
+    app = create_app(start_engine=True)
+    console.print(
+        f"ProcureFlow at http://{host or settings.host}:{port or settings.port}/", highlight=False
+    )
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="warning")
+
+
+@one_line_errors
+def worker(
+    executor_id: str = typer.Option(
+        None,
+        "--executor-id",
+        help="Stable id of this worker: a restarted worker resumes its own work",
+    ),
+) -> None:
+    """Run a worker: takes instances from the shared queue until stopped (Ctrl-C, SIGTERM)."""
+    from procureflow.bootstrap import start_runtime, stop_runtime
+    from procureflow.config import Settings
+
+    overrides = {"executor_id": executor_id} if executor_id else {}
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    svc = start_runtime(settings)
+    console.print(f"worker {settings.executor_id} (pid {os.getpid()}) ready", highlight=False)
+    try:
+        stop.wait()
+    finally:
+        stop_runtime(svc)
+
+
+@one_line_errors
+def demo(
+    headless: bool = typer.Option(
+        False, "--headless", help="Run the sample scenarios to the end, print a summary, exit."
+    ),
+    host: str = typer.Option(None, "--host"),
+    port: int = typer.Option(None, "--port"),
+    as_json: bool = typer.Option(
+        False, "--json", help="With --headless: print the summary as JSON."
+    ),
+) -> None:
+    """Load the demo data and either serve the dashboard or run the scenarios headless."""
+    from procureflow.demo.runner import run_demo
+
+    run_demo(headless=headless, host=host, port=port, as_json=as_json)

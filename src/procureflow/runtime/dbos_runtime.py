@@ -1,0 +1,63 @@
+"""Starting and stopping the DBOS engine that makes playbook instances durable.
+
+Gotchas handled here: a second ``DBOS(config=…)`` silently returns the first instance,
+so the old one is destroyed first; the application version is set explicitly (workers
+recover only workflows of their own version); each worker has a stable executor id (a
+worker's pending workflows are recovered only by a process with the same id).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from dbos import DBOS, DBOSConfig
+
+from procureflow.adapters.db.engine import is_sqlite
+from procureflow.config import Settings
+from procureflow.runtime.launch import QUEUE_NAME
+
+_launched = False
+
+
+def dbos_config(settings: Settings, engine: sa.Engine) -> DBOSConfig:
+    """DBOS settings: same database as the store (SQLite file or Postgres)."""
+    url = engine.url.render_as_string(hide_password=False)
+    config: DBOSConfig = {
+        "name": "procureflow",
+        "system_database_url": url,
+        "application_version": settings.application_version,
+        "executor_id": settings.executor_id,
+        "log_level": settings.log_level,
+        "run_migrations": True,
+    }
+    if is_sqlite(url):
+        # Our engine carries WAL, busy_timeout, IMMEDIATE transactions and synchronous=NORMAL.
+        config["system_database_engine"] = engine
+    return config
+
+
+def launch_dbos(settings: Settings, engine: sa.Engine) -> None:
+    """Create and launch DBOS for this process (destroying a previous instance first)."""
+    global _launched
+    import procureflow.runtime.workflows  # noqa: F401  (registers the workflows)
+
+    if _launched:
+        shutdown_dbos()
+    logging.getLogger("dbos").setLevel(settings.log_level)
+    DBOS(config=dbos_config(settings, engine))
+    DBOS.launch()
+    # Registered after launch, as DBOS requires; polled often so a new instance starts fast.
+    DBOS.register_queue(QUEUE_NAME, polling_interval_sec=0.05, on_conflict="always_update")
+    _launched = True
+
+
+def shutdown_dbos() -> None:
+    """Stop DBOS, keeping the workflow registrations for a later launch."""
+    global _launched
+    if _launched:
+        DBOS.destroy(destroy_registry=False)
+        _launched = False
+
+
+__all__ = ["dbos_config", "launch_dbos", "shutdown_dbos"]

@@ -1,0 +1,89 @@
+"""From a CloudEvent to running instances: store once, start triggered playbooks,
+wake instances waiting for it.
+
+The event and the instances it starts commit in one transaction, so an event is never
+stored without its instances nor the other way round; a repeat of (source, id) starts
+nothing and answers ``duplicate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from procureflow.domain.cloudevents import validate_event
+from procureflow.playbooks import event_matches
+from procureflow.runtime import launch as launching
+from procureflow.runtime.services import Services
+from procureflow.runtime.triggers import TriggerIndex
+
+
+@dataclass
+class IngestResult:
+    """What happened to one event."""
+
+    key: str
+    duplicate: bool
+    started: list[str] = field(default_factory=list)
+    delivered: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "event": self.key,
+            "duplicate": self.duplicate,
+            "started": self.started,
+            "delivered_to": self.delivered,
+        }
+
+
+class EventDispatcher:
+    """Ingests CloudEvents for one process."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+        index = svc.extras.get("trigger_index")
+        if index is None:
+            index = svc.extras["trigger_index"] = TriggerIndex(svc.instances)
+        self.triggers: TriggerIndex = index
+
+    def ingest(self, raw: Any, *, actor: str) -> IngestResult:
+        """Validate, store, start what the event triggers and deliver it to listeners."""
+        event = validate_event(raw)
+        matching = self.triggers.matching(event)
+        started: list[str] = []
+        with self.svc.engine.begin() as conn:
+            key = self.svc.events.insert(conn, event, actor)
+            if key is None:
+                stored = self.svc.events.get(event["source"], event["id"])
+                assert stored is not None
+                return IngestResult(key=stored["key"], duplicate=True, started=[])
+            for trigger in matching:
+                instance_id = launching.new_instance_id()
+                self.svc.instances.create_instance(
+                    conn,
+                    instance_id=instance_id,
+                    playbook=trigger.playbook,
+                    input=[event],
+                    trigger_event=key,
+                    actor=actor,
+                )
+                started.append(instance_id)
+            self.svc.events.set_started(conn, key, started)
+        for instance_id in started:
+            launching.launcher(self.svc).launch(instance_id)
+        delivered = self.deliver(event, key)
+        return IngestResult(key=key, duplicate=False, started=started, delivered=delivered)
+
+    def deliver(self, event: dict[str, Any], key: str) -> list[str]:
+        """Send the event to every open subscription it matches; returns instance ids."""
+        delivered = []
+        for sub in self.svc.events.open_subscriptions():
+            if any(event_matches(f, event) for f in sub.filters):
+                launching.launcher(self.svc).send(
+                    sub.workflow_id, event, sub.topic, idempotency_key=f"{key}:{sub.id}"
+                )
+                delivered.append(sub.instance_id)
+        return delivered
+
+
+__all__ = ["EventDispatcher", "IngestResult"]

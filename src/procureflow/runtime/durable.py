@@ -1,0 +1,93 @@
+"""The Durability port on DBOS: steps, timers, mailboxes and fork branches as child workflows.
+
+Each leaf task of a playbook is one ``DBOS.run_step``; a fork branch is a child
+workflow (so branches run in parallel and recover independently); ``listen`` and human
+approvals wait in ``DBOS.recv``; ``wait`` and retry delays are ``DBOS.sleep``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from dbos import DBOS
+
+from procureflow.domain.clock import utcnow
+from procureflow.runtime.ports import BranchCall, BranchResult
+
+T = TypeVar("T")
+
+# DBOS.recv needs a finite timeout; "forever" is ten years.
+FOREVER_SECONDS = 10 * 365 * 24 * 3600.0
+
+
+class DbosDurability:
+    """Durable execution for one instance (or one fork branch of it)."""
+
+    def __init__(
+        self,
+        instance_id: str,
+        branch_runner: Callable[..., Any],
+    ) -> None:
+        self.instance_id = instance_id
+        self._branch_runner = branch_runner
+
+    def step(self, key: str, fn: Callable[[], T]) -> T:
+        """One checkpointed step named by the task key."""
+        return DBOS.run_step({"name": key[:900]}, fn)
+
+    def sleep(self, key: str, seconds: float) -> None:  # noqa: ARG002 - key names the timer
+        """A durable timer (the wake-up time is checkpointed)."""
+        DBOS.sleep(max(0.0, seconds))
+
+    def receive(self, key: str, topic: str, timeout_seconds: float | None) -> Any | None:  # noqa: ARG002
+        """The next message on ``topic`` for this workflow, or None after the timeout."""
+        timeout = FOREVER_SECONDS if timeout_seconds is None else max(0.0, timeout_seconds)
+        return DBOS.recv(topic, timeout_seconds=timeout)
+
+    def run_branches(
+        self,
+        key: str,  # noqa: ARG002 - each branch carries its own key
+        branches: Sequence[BranchCall],
+        compete: bool,
+    ) -> list[BranchResult]:
+        """Start one child workflow per branch and gather their results."""
+        handles = [
+            DBOS.start_workflow(
+                self._branch_runner,
+                self.instance_id,
+                branch.pointer,
+                branch.input,
+                branch.context,
+                branch.key,
+            )
+            for branch in branches
+        ]
+        if compete:
+            first = DBOS.wait_first(handles)
+            for handle in handles:
+                if handle.workflow_id != first.workflow_id:
+                    DBOS.cancel_workflow(handle.workflow_id)
+            return [_as_result(first.get_result())]
+        return [_as_result(handle.get_result()) for handle in handles]
+
+    def now(self) -> datetime:
+        """Wall-clock time; used for timestamps only, never to choose a path."""
+        return utcnow()
+
+
+def _as_result(value: Any) -> BranchResult:
+    if isinstance(value, BranchResult):
+        return value
+    if isinstance(value, dict) and "completed" in value:
+        return BranchResult(
+            output=value.get("output"),
+            error=value.get("error"),
+            context=value.get("context"),
+            completed=bool(value["completed"]),
+        )
+    return BranchResult(output=value)
+
+
+__all__ = ["FOREVER_SECONDS", "DbosDurability"]

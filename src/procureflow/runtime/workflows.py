@@ -1,0 +1,67 @@
+"""The durable workflows: one runs a playbook instance, one runs a fork branch.
+
+DBOS registers them when this module is imported, which must happen before launch.
+Neither takes more than ids and JSON: everything else comes from the instance's stored
+snapshot (the playbook version it started with) and the process-wide services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dbos import DBOS
+from dbos import error as dbos_error
+
+from procureflow.runtime import services as runtime_services
+from procureflow.runtime.interpreter import WorkflowFaulted
+from procureflow.runtime.interpreter_factory import build_interpreter
+
+
+@DBOS.workflow(name="procureflow.instance")
+def run_instance_workflow(instance_id: str) -> dict[str, Any]:
+    """Run one playbook instance to its end; its status and output go to the store."""
+    svc = runtime_services.current()
+    snapshot = svc.instances.snapshot(instance_id)
+    interpreter = build_interpreter(svc, instance_id, snapshot.source, snapshot.origin)
+    try:
+        output = interpreter.run(snapshot.input)
+    except WorkflowFaulted as fault:
+        error = fault.error
+        svc.instances.set_status(instance_id, "faulted", error=error)
+        return {"status": "faulted", "error": error}
+    except dbos_error.DBOSException:
+        raise
+    except Exception as exc:  # a defect or an unexpected failure: visible, not silent
+        error = {
+            "type": "https://serverlessworkflow.io/spec/1.0.0/errors/runtime",
+            "status": 500,
+            "title": type(exc).__name__,
+            "detail": str(exc),
+        }
+        svc.instances.set_status(instance_id, "faulted", error=error)
+        return {"status": "faulted", "error": error}
+    svc.instances.set_status(instance_id, "completed", output=output)
+    return {"status": "completed", "output": output}
+
+
+@DBOS.workflow(name="procureflow.branch")
+def run_branch_workflow(
+    instance_id: str, pointer: str, input: Any, context: Any, key: str
+) -> dict[str, Any]:
+    """Run one fork branch of an instance (a child workflow, so branches run in parallel)."""
+    svc = runtime_services.current()
+    snapshot = svc.instances.snapshot(instance_id)
+    interpreter = build_interpreter(svc, instance_id, snapshot.source, snapshot.origin)
+    try:
+        result = interpreter.run_branch(pointer, input, context, key)
+    except WorkflowFaulted as fault:
+        return {"completed": False, "output": None, "error": fault.error, "context": None}
+    return {
+        "completed": result.completed,
+        "output": result.output,
+        "error": result.error,
+        "context": result.context,
+    }
+
+
+__all__ = ["run_branch_workflow", "run_instance_workflow"]
