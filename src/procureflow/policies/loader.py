@@ -6,6 +6,7 @@ line where it can be found, and the field (``default.yaml:42: guardrails[3].outc
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -21,6 +22,7 @@ from procureflow.policies.cel import CompiledExpression, compile_expression
 from procureflow.policies.model import PolicyDocument
 
 MAX_POLICY_BYTES = 1_000_000
+_PATH_PREFIX = re.compile(r"^([A-Za-z_]+(?:\[\d+\]|\.[A-Za-z_]+)*): ")
 
 
 class _DecimalLoader(yaml.SafeLoader):
@@ -131,8 +133,12 @@ def load_default_policy() -> Policy:
 def _first_error(exc: ValidationError, origin: str, root: yaml.Node | None) -> PolicyInvalid:
     error = exc.errors()[0]
     loc = [part for part in error["loc"] if not _is_validator_tag(part)]
-    field = _dotted(loc)
     message = str(error["msg"]).removeprefix("Value error, ")
+    # a check across the document names its own field path: "a.b[0].c: message"
+    if not loc and (found := _PATH_PREFIX.match(message)):
+        loc = [int(p) if p.isdigit() else p for p in re.findall(r"[A-Za-z_]+|\d+", found[1])]
+        message = message[found.end() :]
+    field = _dotted(loc)
     if error["type"] == "missing":
         message = "required field is missing"
     elif error["type"] == "extra_forbidden":

@@ -202,7 +202,7 @@ class PolicyDocument(_Strict):
         declared = set(self.roles)
         for where, role in self._referenced_roles():
             if role != MATRIX and role not in declared:
-                raise ValueError(f"{where} names role {role!r}, not declared under roles")
+                raise ValueError(f"{where}: role {role!r} is not declared under roles")
         return self
 
     def _referenced_roles(self) -> list[tuple[str, str]]:
@@ -213,9 +213,9 @@ class PolicyDocument(_Strict):
                 found += [(f"{where}.tiers[{j}].chain", level.role) for level in tier.chain]
             if rule.escalation_role:
                 found.append((f"{where}.escalation_role", rule.escalation_role))
-        for guard in self.guardrails:
+        for i, guard in enumerate(self.guardrails):
             found += [
-                (f"guardrail {guard.name!r}", role) for role in approver_names(guard.approvers)
+                (f"guardrails[{i}].approvers", role) for role in approver_names(guard.approvers)
             ]
         found += [
             ("evaluation.fallback_approvers", role)

@@ -1,0 +1,118 @@
+"""Loading a policy: validation errors name file, line and field; the digest identifies content."""
+
+from __future__ import annotations
+
+import pytest
+from tests.policy_samples import policy_text
+
+from procureflow.errors import PolicyInvalid
+from procureflow.policies import load_default_policy, load_policy
+
+
+def test_the_shipped_default_policy_loads_with_every_role_the_playbooks_use() -> None:
+    policy = load_default_policy()
+    assert set(policy.document.roles) >= {
+        "buyer",
+        "category_manager",
+        "budget_owner",
+        "cfo",
+        "legal",
+    }
+    categories = {rule.category for rule in policy.document.approval_matrix.rules}
+    assert {"direct-materials", "logistics", "services", "it", "*"} <= categories
+    names = {guard.name for guard in policy.document.guardrails}
+    assert {
+        "price-increase-over-limit",
+        "extra-cost-over-limit",
+        "unapproved-supplier",
+        "expired-certificate",
+        "carbon-increase",
+    } <= names
+
+
+def test_digest_ignores_comments_and_layout_but_not_content() -> None:
+    text = policy_text()
+    same = "# a comment the digest must not see\n" + text.replace(
+        "[buyer, budget_owner, cfo, legal]", "\n  - buyer\n  - budget_owner\n  - cfo\n  - legal"
+    )
+    assert load_policy(same).digest == load_policy(text).digest
+    assert load_policy(policy_text(limit="6.0")).digest != load_policy(text).digest
+    assert len(load_policy(text).digest) == 64
+
+
+def test_malformed_yaml_names_the_line() -> None:
+    text = policy_text() + "  - name: broken\n    when: [unclosed\n"
+    with pytest.raises(PolicyInvalid) as caught:
+        load_policy(text, origin="p.yaml")
+    message = str(caught.value)
+    assert message.startswith("p.yaml:")
+    assert "malformed YAML" in message
+    line = int(message.split(":")[1])
+    assert line >= text.count("\n") - 1
+
+
+def test_unknown_outcome_names_field_and_line() -> None:
+    text = policy_text().replace("outcome: deny", "outcome: block")
+    with pytest.raises(PolicyInvalid) as caught:
+        load_policy(text, origin="p.yaml")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "outcome: block" in t)
+    assert str(caught.value).startswith(
+        f"p.yaml:{line}: guardrails[0].outcome: unknown outcome 'block'"
+    )
+
+
+def test_cel_syntax_error_names_the_guardrail_and_the_expression() -> None:
+    text = policy_text().replace(
+        "action.price_increase_pct > 5.0", "action.price_increase_pct >> 5"
+    )
+    with pytest.raises(PolicyInvalid) as caught:
+        load_policy(text, origin="p.yaml")
+    message = str(caught.value)
+    assert "guardrail 'price-increase'" in message
+    assert "action.price_increase_pct >> 5" in message
+    assert "CEL syntax error" in message
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if ">> 5" in t)
+    assert message.startswith(f"p.yaml:{line}:")
+
+
+def test_missing_currency_names_the_rule() -> None:
+    text = policy_text().replace(
+        "      currency: EUR\n      escalation_role: cfo\n", "      escalation_role: cfo\n"
+    )
+    with pytest.raises(
+        PolicyInvalid, match=r"approval_matrix\.rules\[0\]\.currency: required field is missing"
+    ):
+        load_policy(text, origin="p.yaml")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "chain: [budget_owner]",
+            "chain: [treasurer]",
+            r"p\.yaml:14: approval_matrix\.rules\[0\]\.tiers\[1\]\.chain: role 'treasurer' is not declared",
+        ),
+        ("up_to: 50000", "up_to: 5000", "must strictly increase"),
+        ("    reason: supplier not approved\n", "", "deny needs a reason"),
+        ("    approvers: matrix\n", "", "require_approval needs approvers"),
+        ("default_sla_hours: 24", "default_sla_hour: 24", "default_sla_hour: unknown field"),
+        ("weights: {cost: 0.7, risk: 0.3}", "weights: {cost: -1}", "must not be negative"),
+    ],
+)
+def test_invalid_documents_say_what_is_wrong(old: str, new: str, expected: str) -> None:
+    text = policy_text()
+    assert old in text
+    with pytest.raises(PolicyInvalid, match=expected):
+        load_policy(text.replace(old, new, 1), origin="p.yaml")
+
+
+def test_duplicate_guardrail_names_are_refused() -> None:
+    text = policy_text().replace("name: small-and-approved", "name: price-increase")
+    with pytest.raises(PolicyInvalid, match="unique: price-increase"):
+        load_policy(text)
+
+
+def test_a_document_that_is_not_a_mapping_is_refused() -> None:
+    with pytest.raises(PolicyInvalid, match="must be a YAML mapping"):
+        load_policy("- just\n- a list\n", origin="list.yaml")
