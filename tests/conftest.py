@@ -17,6 +17,8 @@ from procureflow.adapters.db import all_tables  # noqa: F401
 from procureflow.adapters.db.engine import create_engine
 from procureflow.adapters.db.migrate import upgrade
 from procureflow.adapters.db.tables import metadata
+from procureflow.config import Settings
+from procureflow.runtime.services import Services
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 POSTGRES_URL = os.environ.get("PROCUREFLOW_TEST_DATABASE_URL", "")
@@ -54,3 +56,53 @@ def engine(database_url: str) -> Iterator[sa.Engine]:
             conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     yield eng
     eng.dispose()
+
+
+def reset_dbos_tables(url: str) -> None:
+    """On Postgres, empty the durable engine's tables so no earlier test's work is resumed."""
+    if not url.startswith("postgres"):
+        return
+    eng = create_engine(url)
+    try:
+        with eng.begin() as conn:
+            names = (
+                conn.exec_driver_sql(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'dbos' "
+                    "AND table_name NOT IN ('dbos_migrations') AND table_type = 'BASE TABLE'"
+                )
+                .scalars()
+                .all()
+            )
+            if names:
+                conn.exec_driver_sql(
+                    "TRUNCATE " + ", ".join(f"dbos.{n}" for n in names) + " CASCADE"
+                )
+    finally:
+        eng.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings for one test: its own database, data directory and executor id."""
+    import uuid
+
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        executor_id=f"test-{uuid.uuid4().hex[:8]}",
+        application_version="test",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+def runtime(settings: Settings, engine: sa.Engine) -> Iterator[Services]:
+    """A running durable engine (DBOS) over the test database, with built-in playbooks."""
+    from procureflow.bootstrap import start_runtime, stop_runtime
+
+    reset_dbos_tables(settings.database_url)
+    svc = start_runtime(settings)
+    try:
+        yield svc
+    finally:
+        stop_runtime(svc)

@@ -9,13 +9,16 @@ worker's pending workflows are recovered only by a process with the same id).
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 from dbos import DBOS, DBOSConfig
 
 from procureflow.adapters.db.engine import is_sqlite
 from procureflow.config import Settings
 from procureflow.runtime.launch import QUEUE_NAME
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 _launched = False
 
