@@ -6,7 +6,8 @@ A concrete filter is the DSL's event filter with its expressions already evaluat
      "correlate": {"order": {"from": ".data.orderId", "expect": "PO-7"}}}
 
 Every attribute in ``with`` must match (equal, or a regular expression that matches the
-whole text; objects such as ``data`` match when they contain the given fields), and every
+whole text; objects such as ``data`` match when they contain the given fields; a
+``${ … }`` left in the filter is a predicate on the attribute's value), and every
 correlation key extracted from the event with ``from`` must equal ``expect``.
 """
 
@@ -16,7 +17,7 @@ import re
 from typing import Any
 
 from procureflow.errors import ExpressionError
-from procureflow.playbooks.expressions import evaluate
+from procureflow.playbooks.expressions import evaluate, is_runtime_expression
 
 
 def event_matches(concrete_filter: dict[str, Any], event: dict[str, Any]) -> bool:
@@ -37,6 +38,13 @@ def event_matches(concrete_filter: dict[str, Any], event: dict[str, Any]) -> boo
 
 
 def _value_matches(expected: Any, actual: Any) -> bool:
+    if is_runtime_expression(expected):
+        # A predicate on the attribute, e.g. ``data: ${ .temperature > 38 }``.
+        try:
+            result = evaluate(expected, actual)
+        except ExpressionError:
+            return False
+        return result is not None and result is not False
     if isinstance(expected, dict):
         return isinstance(actual, dict) and all(
             key in actual and _value_matches(value, actual[key]) for key, value in expected.items()

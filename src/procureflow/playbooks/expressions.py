@@ -78,10 +78,21 @@ def check_expression(text: str, extra_variables: Iterable[str] = ()) -> None:
     _compile(body, tuple(sorted(mentioned | set(extra_variables))))
 
 
+@lru_cache(maxsize=4096)
+def _mentioned(body: str) -> frozenset[str]:
+    return frozenset(_VARIABLE.findall(body)) - _BUILTIN_VARIABLES
+
+
 def evaluate(text: str, data: Any, variables: Mapping[str, Any] | None = None) -> Any:
-    """Evaluate one jq expression on ``data``; the first result (None when it yields none)."""
+    """Evaluate one jq expression on ``data``; the first result (None when it yields none).
+
+    Only the variables the expression mentions are bound, so large ones (``$workflow``)
+    cost nothing unless used; a variable that is mentioned but not given is an error.
+    """
     body = expression_body(text)
-    values = dict(variables or {})
+    values = {}
+    if variables:
+        values = {name: variables[name] for name in _mentioned(body) if name in variables}
     program = _compile(body, tuple(sorted(values)))
     try:
         results = program.input_value({"data": data, "vars": values}).all()

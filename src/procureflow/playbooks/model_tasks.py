@@ -382,7 +382,7 @@ class WaitTask(TaskBase):
     wait: Duration
 
 
-class UnknownTask(Model):
+class UnknownTask(TaskBase):
     """Stands for a task whose type is not one of the DSL's; always refused."""
 
     @model_validator(mode="before")
@@ -527,7 +527,8 @@ class Workflow(Model):
 
 
 _RECURSIVE: list[type[Model]] = [*_KINDS, SubscriptionIterator, Extension, Use, Workflow]
-for _model in [*_RECURSIVE, ForkConfig, Catch]:
+_RECURSIVE += [ForkConfig, Catch]
+for _model in _RECURSIVE:
     _model.model_rebuild()
 
 __all__ = [
