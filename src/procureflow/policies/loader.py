@@ -97,6 +97,7 @@ def load_policy(text: str, origin: str = "<string>") -> Policy:
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise PolicyInvalid(f"malformed YAML: {problem}", subject=f"{origin}{line}") from exc
+    _refuse_duplicate_keys(root, origin)
     if not isinstance(data, dict):
         raise PolicyInvalid(
             "a policy must be a YAML mapping (name, version, roles, …)", subject=origin
@@ -128,6 +129,30 @@ def load_default_policy() -> Policy:
     """The policy shipped with ProcureFlow (``policies/builtin/default.yaml``)."""
     source = resources.files("procureflow.policies").joinpath("builtin/default.yaml")
     return load_policy(source.read_text(encoding="utf-8"), origin="builtin:default.yaml")
+
+
+def _refuse_duplicate_keys(node: yaml.Node | None, origin: str) -> None:
+    """YAML keeps the last of two equal keys silently; in a policy that hides a rule."""
+    pending = [node] if node is not None else []
+    visited: set[int] = set()  # an alias points at a node already seen: walk it once
+    while pending:
+        current = pending.pop()
+        if id(current) in visited:
+            continue
+        visited.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in current.value:
+                name = str(key.value)
+                if name in seen:
+                    raise PolicyInvalid(
+                        f"duplicate key {name!r} in one mapping",
+                        subject=f"{origin}:{key.start_mark.line + 1}",
+                    )
+                seen.add(name)
+                pending.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
 
 
 def _first_error(exc: ValidationError, origin: str, root: yaml.Node | None) -> PolicyInvalid:

@@ -220,3 +220,28 @@ def test_default_policy_guards_recovery_plans(
         assert guard in [hit.name for hit in outcome.matched]
     if expected is Outcome.REQUIRE_APPROVAL:
         assert outcome.approval_chain
+
+
+def test_on_error_deny_stops_actions_with_incomplete_facts() -> None:
+    text = policy_text().replace("  default: allow\n", "  default: allow\n  on_error: deny\n")
+    facts = plan()
+    del facts["action"]["suppliers"]
+    outcome = evaluate_guardrails(load_policy(text), facts)
+    assert outcome.outcome is Outcome.DENY
+    assert outcome.matched[0].name == "unapproved-supplier"
+    assert outcome.matched[0].error
+
+
+def test_times_compare_through_cel_timestamps() -> None:
+    text = policy_text().replace(
+        "when: has(action.legal) && action.legal",
+        "when: timestamp(action.certificate_expiry) < timestamp(context.need_by)",
+    )
+    policy = load_policy(text)
+    need_by = datetime(2026, 5, 1, tzinfo=UTC)
+    expired = {**plan(certificate_expiry=datetime(2026, 4, 30, 23, 0, tzinfo=UTC))}
+    expired["context"] = {"need_by": need_by}
+    assert evaluate_guardrails(policy, expired).outcome is Outcome.REQUIRE_APPROVAL
+    valid = {**plan(certificate_expiry=datetime(2026, 5, 2, tzinfo=UTC))}
+    valid["context"] = {"need_by": need_by}
+    assert evaluate_guardrails(policy, valid).outcome is Outcome.ALLOW

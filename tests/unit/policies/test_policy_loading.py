@@ -116,3 +116,17 @@ def test_duplicate_guardrail_names_are_refused() -> None:
 def test_a_document_that_is_not_a_mapping_is_refused() -> None:
     with pytest.raises(PolicyInvalid, match="must be a YAML mapping"):
         load_policy("- just\n- a list\n", origin="list.yaml")
+
+
+def test_a_duplicate_key_is_refused_with_its_line() -> None:
+    text = policy_text().replace(
+        "    outcome: deny\n", "    outcome: deny\n    outcome: allow\n", 1
+    )
+    line = text.splitlines().index("    outcome: allow") + 1
+    with pytest.raises(PolicyInvalid, match=rf"^p\.yaml:{line}: duplicate key 'outcome'"):
+        load_policy(text, origin="p.yaml")
+
+
+def test_a_large_document_is_refused_before_parsing() -> None:
+    with pytest.raises(PolicyInvalid, match="larger than"):
+        load_policy("description: " + "x" * 1_100_000, origin="big.yaml")
