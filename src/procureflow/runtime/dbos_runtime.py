@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from dbos import DBOS, DBOSConfig
 
-from procureflow.adapters.db.engine import is_sqlite
+from procureflow.adapters.db.engine import create_workflow_engine, is_sqlite
 from procureflow.config import Settings
 from procureflow.runtime.launch import QUEUE_NAME
 
@@ -35,8 +35,8 @@ def dbos_config(settings: Settings, engine: sa.Engine) -> DBOSConfig:
         "run_migrations": True,
     }
     if is_sqlite(url):
-        # Our engine carries WAL, busy_timeout, IMMEDIATE transactions and synchronous=NORMAL.
-        config["system_database_engine"] = engine
+        # WAL, busy_timeout and synchronous=NORMAL for the engine's own writes too.
+        config["system_database_engine"] = create_workflow_engine(url)
     return config
 
 

@@ -14,13 +14,20 @@ class StoreObserver:
     def __init__(self, store: InstanceStore, instance_id: str) -> None:
         self.store = store
         self.instance_id = instance_id
+        # True until the first task is recorded (the instance may resume after a wait or a
+        # restart) and again after each wait: only then can the instance be "waiting".
+        self._may_be_waiting = True
 
     def task_finished(self, record: TaskRecord) -> None:
         """Record a finished task; an instance that was waiting is running again."""
-        self.store.record_task(instance_id=self.instance_id, record=asdict(record))
+        self.store.record_task(
+            instance_id=self.instance_id, record=asdict(record), resume_waiting=self._may_be_waiting
+        )
+        self._may_be_waiting = False
 
     def task_waiting(self, record: TaskRecord) -> None:
         """Mark the instance as waiting (shown on the dashboard and in ``instances list``)."""
+        self._may_be_waiting = True
         self.store.set_status(self.instance_id, "waiting")
         self.store.audit.record(
             stream=f"instance:{self.instance_id}",

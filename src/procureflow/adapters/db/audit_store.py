@@ -52,6 +52,21 @@ class VerifyReport:
         }
 
 
+# Built once: constructing SQLAlchemy statements costs more than running them on SQLite,
+# and every task of every instance appends an entry.
+_SELECT_HEAD_FOR_UPDATE = (
+    sa.select(audit_heads.c.seq, audit_heads.c.hash)
+    .where(audit_heads.c.stream == sa.bindparam("stream"))
+    .with_for_update()
+)
+_INSERT_ENTRY = audit_entries.insert()
+_UPDATE_HEAD = (
+    audit_heads.update()
+    .where(audit_heads.c.stream == sa.bindparam("b_stream"))
+    .values(seq=sa.bindparam("b_seq"), hash=sa.bindparam("b_hash"))
+)
+
+
 def _row_to_entry(row: sa.Row[Any]) -> AuditEntry:
     return AuditEntry(
         id=row.id,
@@ -84,14 +99,12 @@ class SqlAuditLog:
         subject: str | None = None,
     ) -> AuditEntry:
         """Append one entry inside ``conn``'s transaction, so it commits with the change it records."""
-        conn.execute(
-            _insert_ignore(conn, audit_heads, {"stream": stream, "seq": 0, "hash": GENESIS})
-        )
-        head = conn.execute(
-            sa.select(audit_heads.c.seq, audit_heads.c.hash)
-            .where(audit_heads.c.stream == stream)
-            .with_for_update()
-        ).one()
+        head = conn.execute(_SELECT_HEAD_FOR_UPDATE, {"stream": stream}).first()
+        if head is None:
+            conn.execute(
+                _insert_ignore(conn, audit_heads, {"stream": stream, "seq": 0, "hash": GENESIS})
+            )
+            head = conn.execute(_SELECT_HEAD_FOR_UPDATE, {"stream": stream}).one()
         at = utcnow()
         clean = to_jsonable(dict(payload))
         seq = head.seq + 1
@@ -105,35 +118,20 @@ class SqlAuditLog:
             at=at,
             prev_hash=head.hash,
         )
-        result = conn.execute(
-            audit_entries.insert().values(
-                stream=stream,
-                seq=seq,
-                kind=kind,
-                subject=subject,
-                actor=actor,
-                payload=clean,
-                at=at,
-                prev_hash=head.hash,
-                hash=hash_,
-            )
-        )
-        conn.execute(
-            audit_heads.update().where(audit_heads.c.stream == stream).values(seq=seq, hash=hash_)
-        )
-        entry_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
-        return AuditEntry(
-            stream=stream,
-            seq=seq,
-            kind=kind,
-            subject=subject,
-            actor=actor,
-            payload=clean,
-            at=at,
-            prev_hash=head.hash,
-            hash=hash_,
-            id=entry_id,
-        )
+        values = {
+            "stream": stream,
+            "seq": seq,
+            "kind": kind,
+            "subject": subject,
+            "actor": actor,
+            "payload": clean,
+            "at": at,
+            "prev_hash": head.hash,
+            "hash": hash_,
+        }
+        conn.execute(_INSERT_ENTRY, values)
+        conn.execute(_UPDATE_HEAD, {"b_stream": stream, "b_seq": seq, "b_hash": hash_})
+        return AuditEntry(id=None, **values)
 
     def record(
         self,

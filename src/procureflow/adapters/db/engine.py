@@ -62,4 +62,26 @@ def create_engine(url: str, **kwargs: Any) -> sa.Engine:
     return sa.create_engine(url, **kwargs)
 
 
-__all__ = ["create_engine", "is_sqlite", "normalise_url"]
+def _prepare_dbos_sqlite(dbapi_conn: Any, _record: Any) -> None:
+    # The durable engine manages its own transactions: pysqlite opens them as IMMEDIATE
+    # and the engine issues an explicit BEGIN IMMEDIATE in its migrations, so no begin
+    # hook here; only the pragmas that make it fast and safe beside our writers.
+    dbapi_conn.isolation_level = "IMMEDIATE"
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_workflow_engine(url: str) -> sa.Engine:
+    """The engine the durable workflow engine (DBOS) uses for its own tables on SQLite."""
+    engine = sa.create_engine(
+        normalise_url(url), connect_args={"check_same_thread": False, "timeout": 30}
+    )
+    event.listen(engine, "connect", _prepare_dbos_sqlite)
+    return engine
+
+
+__all__ = ["create_engine", "create_workflow_engine", "is_sqlite", "normalise_url"]

@@ -58,6 +58,28 @@ def _playbook_from_row(row: sa.Row[Any]) -> PlaybookVersion:
     )
 
 
+_RESUME_WAITING = (
+    instances.update()
+    .where(instances.c.id == sa.bindparam("b_id"), instances.c.status == "waiting")
+    .values(status="running", updated_at=sa.bindparam("b_now"))
+)
+_INSERT_TASK: dict[str, Any] = {}
+
+
+def _insert_task(conn: sa.Connection) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for task runs, built once per dialect."""
+    dialect = conn.dialect.name
+    if dialect not in _INSERT_TASK:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        _INSERT_TASK[dialect] = insert(task_runs).on_conflict_do_nothing(
+            index_elements=["instance_id", "key"]
+        )
+    return _INSERT_TASK[dialect]
+
+
 def instance_stream(instance_id: str) -> str:
     """The audit stream of one instance."""
     return f"instance:{instance_id}"
@@ -203,36 +225,34 @@ class InstanceStore:
             input=row.input,
         )
 
-    def record_task(self, *, instance_id: str, record: Mapping[str, Any]) -> bool:
-        """Record one executed task and its audit entry; False when already recorded."""
+    def record_task(
+        self, *, instance_id: str, record: Mapping[str, Any], resume_waiting: bool = True
+    ) -> bool:
+        """Record one executed task and its audit entry; False when already recorded.
+
+        ``resume_waiting`` also moves a waiting instance back to running (needed on the
+        first task after a wait or a restart; callers skip it otherwise to save a write).
+        """
         values = to_jsonable(dict(record))
+        row = {
+            "instance_id": instance_id,
+            "key": values["key"],
+            "path": values["pointer"],
+            "name": values["name"],
+            "type": values["type"],
+            "status": values["status"],
+            "input": values.get("input"),
+            "output": values.get("output"),
+            "error": values.get("error"),
+            "started_at": record["started_at"],
+            "ended_at": record.get("ended_at"),
+        }
         with self.engine.begin() as conn:
-            inserted = conn.execute(
-                insert_ignore(
-                    conn,
-                    task_runs,
-                    {
-                        "instance_id": instance_id,
-                        "key": values["key"],
-                        "path": values["pointer"],
-                        "name": values["name"],
-                        "type": values["type"],
-                        "status": values["status"],
-                        "input": values.get("input"),
-                        "output": values.get("output"),
-                        "error": values.get("error"),
-                        "started_at": record["started_at"],
-                        "ended_at": record.get("ended_at"),
-                    },
-                )
-            ).rowcount
+            inserted = conn.execute(_insert_task(conn), row).rowcount
             if not inserted:
                 return False
-            conn.execute(
-                instances.update()
-                .where(instances.c.id == instance_id, instances.c.status == "waiting")
-                .values(status="running", updated_at=utcnow())
-            )
+            if resume_waiting:
+                conn.execute(_RESUME_WAITING, {"b_id": instance_id, "b_now": utcnow()})
             self.audit.append(
                 conn,
                 stream=instance_stream(instance_id),
