@@ -32,7 +32,7 @@ from typing import Any
 import celpy
 from celpy import celtypes
 from celpy.celparser import CELParseError
-from celpy.evaluation import CELEvalError
+from celpy.evaluation import CELEvalError, base_functions
 
 from procureflow.domain.clock import as_utc
 from procureflow.domain.money import Money
@@ -74,8 +74,6 @@ def _numeric(op: Callable[[Any, Any], Any], wrap: Callable[[Any], Any]) -> Calla
 
 
 def _standard(name: str) -> Callable[[Any, Any], Any]:
-    from celpy.evaluation import base_functions
-
     function = base_functions[name]
     assert callable(function)
     return function
@@ -127,13 +125,50 @@ def compile_expression(text: str, *, where: str) -> CompiledExpression:
     """Compile ``text``; a syntax error names ``where`` (e.g. the guardrail) and the text."""
     try:
         ast = _environment().compile(text)
+        _refuse_unknown_functions(ast, text, where)
         program = _environment().program(ast, functions=_FUNCTIONS)
     except CELParseError as exc:
-        detail = " ".join(str(exc).split()) or "syntax error"
-        raise ExpressionError(f"{where}: CEL syntax error in {text!r}: {detail}") from exc
+        raise ExpressionError(
+            f"{where}: CEL syntax error in {text!r}: {_syntax_detail(exc, text)}"
+        ) from exc
+    except ExpressionError:
+        raise
     except Exception as exc:  # cel-python raises bare lark errors for some inputs
         raise ExpressionError(f"{where}: CEL cannot compile {text!r}: {exc}") from exc
     return CompiledExpression(text, program)
+
+
+_MACROS = {"has", "all", "exists", "exists_one", "map", "filter", "dyn"}
+_KNOWN_FUNCTIONS = _MACROS | {
+    name for name in base_functions if not (name.startswith("_") or name.endswith("_"))
+}
+
+
+def _refuse_unknown_functions(ast: Any, text: str, where: str) -> None:
+    """CEL would only fail when a guard runs; a misspelt function is a load-time error."""
+    for node in ast.iter_subtrees():
+        if node.data not in ("ident_arg", "member_dot_arg"):
+            continue
+        name = next(
+            (str(child) for child in node.children if getattr(child, "type", "") == "IDENT"), ""
+        )
+        if name and name not in _KNOWN_FUNCTIONS:
+            raise ExpressionError(f"{where}: unknown CEL function {name!r} in {text!r}")
+
+
+def _syntax_detail(error: CELParseError, text: str) -> str:
+    """Where the parser stopped, as a column and the text found there."""
+    cause = error.__context__
+    token = getattr(cause, "token", None)
+    if getattr(token, "type", None) == "$END":
+        return "the expression ends too early"
+    column = getattr(error, "column", None)
+    if not isinstance(column, int) or column < 1:
+        return "incomplete or malformed expression"
+    found = text[column - 1 : column + 11].strip()
+    if not found:
+        return f"unexpected end of expression at column {column}"
+    return f"unexpected {found!r} at column {column}"
 
 
 def _eval_message(error: CELEvalError) -> str:

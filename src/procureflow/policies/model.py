@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -239,8 +239,6 @@ def resolve_levels(specs: list[LevelSpec], default_sla_hours: float) -> list[App
     ]
 
 
-OutcomeName = Literal["allow", "require_approval", "deny"]
-
 __all__ = [
     "ANY_CATEGORY",
     "DEFAULT_MANDATE",
@@ -253,7 +251,6 @@ __all__ = [
     "MatrixInputs",
     "MatrixRule",
     "Outcome",
-    "OutcomeName",
     "PolicyDocument",
     "Strategy",
     "Tier",

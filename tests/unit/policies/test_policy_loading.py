@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from tests.policy_samples import policy_text
 
@@ -130,3 +132,34 @@ def test_a_duplicate_key_is_refused_with_its_line() -> None:
 def test_a_large_document_is_refused_before_parsing() -> None:
     with pytest.raises(PolicyInvalid, match="larger than"):
         load_policy("description: " + "x" * 1_100_000, origin="big.yaml")
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("action.price_increase_pct >", "the expression ends too early"),
+        ("action.price_increase_pct > 5.0 &&& x", "unexpected '& x' at column 35"),
+        ("sizee(action.suppliers) > 1", "unknown CEL function 'sizee'"),
+        ("action.price_increase_pct.floor() > 5", "unknown CEL function 'floor'"),
+    ],
+)
+def test_cel_mistakes_are_caught_at_load_time(expression: str, expected: str) -> None:
+    text = policy_text().replace("action.price_increase_pct > 5.0", expression)
+    with pytest.raises(PolicyInvalid, match=re.escape(expected)):
+        load_policy(text, origin="p.yaml")
+
+
+def test_the_standard_cel_functions_and_macros_load() -> None:
+    expression = (
+        "action.suppliers.all(s, s.approved) && action.suppliers.exists_one(s, s.approved)"
+        " && size(action.suppliers.filter(s, s.approved).map(s, s.id)) > 0"
+        " && action.kind.matches('^rec') && duration('1h') > duration('1m')"
+    )
+    load_policy(policy_text().replace("action.price_increase_pct > 5.0", expression))
+
+
+def test_the_public_api_names_exist() -> None:
+    import procureflow.policies as policies
+
+    missing = [name for name in policies.__all__ if not hasattr(policies, name)]
+    assert missing == []
