@@ -9,4 +9,5 @@ ROUTER_MODULES: list[str] = [
     "playbooks",
     "approvals",
     "audit",
+    "policies",
 ]
