@@ -1,0 +1,174 @@
+"""HTTP calls, declared functions, human tasks in workflow context, and replay."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from tests.unit.runtime.runtime_helpers import playbook, runtime
+
+from procureflow.playbooks import list_builtin, load_playbook_file
+from procureflow.runtime.faults import WorkflowFaulted
+from procureflow.runtime.memory import FakeClock, InMemoryRuntime
+from procureflow.runtime.ports import CallContext, HttpRequest, HttpResponse
+
+
+class SupplierApi:
+    """A stand-in for a supplier's HTTP API (outside the product)."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.status = status
+        self.requests: list[HttpRequest] = []
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        self.requests.append(request)
+        body = {"sku": request.url.rsplit("/", 1)[-1], "stock": 12}
+        return HttpResponse(
+            status=self.status, headers={"content-type": "application/json"}, content=body, raw="{}"
+        )
+
+
+HTTP = """
+- stock:
+    call: http
+    with:
+      method: get
+      endpoint:
+        uri: https://supplier.example/stock/{sku}
+        authentication:
+          basic:
+            username: ${ $secrets.portal.user }
+            password: ${ $secrets.portal.password }
+      headers:
+        X-Order: ${ .po }
+      query:
+        warehouse: ${ .warehouse }
+      output: MODE
+"""
+
+
+def test_http_call_interpolates_authenticates_and_returns_the_response() -> None:
+    api = SupplierApi()
+    rt = runtime(http=api, secrets={"portal": {"user": "pf", "password": "s3cret"}})
+    output = rt.run(
+        playbook(HTTP.replace("MODE", "response")), {"sku": "A-1", "po": "PO-3", "warehouse": "W2"}
+    )
+    (request,) = api.requests
+    assert request.url == "https://supplier.example/stock/A-1"
+    assert request.query == {"warehouse": "W2"}
+    assert request.headers["X-Order"] == "PO-3"
+    assert request.headers["Authorization"] == "Basic " + base64.b64encode(b"pf:s3cret").decode()
+    assert output["statusCode"] == 200 and output["content"] == {"sku": "A-1", "stock": 12}
+    assert output["request"]["method"] == "GET"
+
+
+def test_http_error_status_is_a_communication_error_with_that_status() -> None:
+    rt = runtime(http=SupplierApi(status=404), secrets={"portal": {"user": "u", "password": "p"}})
+    with pytest.raises(WorkflowFaulted) as caught:
+        rt.run(
+            playbook(HTTP.replace("MODE", "content")), {"sku": "A-1", "po": "x", "warehouse": "y"}
+        )
+    assert caught.value.error["status"] == 404
+    assert caught.value.error["type"].endswith("/errors/communication")
+    assert caught.value.error["instance"] == "/do/0/stock"
+
+
+def test_a_function_declared_in_use_runs_with_the_callers_arguments() -> None:
+    use = """\
+    use:
+      functions:
+        stockOf:
+          call: http
+          with:
+            method: get
+            endpoint: https://supplier.example/stock/{sku}
+          output:
+            as: .stock
+    """
+    api = SupplierApi()
+    book = playbook("- s:\n    call: stockOf\n    with:\n      sku: ${ .item }\n", use=use)
+    assert runtime(http=api).run(book, {"item": "B-2"}) == 12
+    assert api.requests[0].url == "https://supplier.example/stock/B-2"
+
+
+def _approval(decisions: list[Any]) -> Any:
+    """A human task: ask, wait within the SLA, escalate once, then decide."""
+
+    def approve(arguments: dict[str, Any], ctx: CallContext) -> Any:
+        chain = ["budget-owner", "cfo"]
+        for level, role in enumerate(chain):
+            ctx.durability.step(
+                f"{ctx.task_key}/ask/{level}", lambda r=role: decisions.append(("asked", r))
+            )
+            answer = ctx.durability.receive(
+                f"{ctx.task_key}/answer/{level}", f"approval:{ctx.task_key}", 3600
+            )
+            if answer is not None:
+                return {"decision": answer["decision"], "approver": answer["by"]}
+        return {"decision": "rejected", "approver": "sla-expired"}
+
+    return approve
+
+
+def _guard(limit: int) -> Any:
+    def guard(arguments: dict[str, Any], ctx: CallContext) -> Any:
+        return {"allowed": int(arguments["amount"]) <= limit, "role": "budget-owner"}
+
+    return guard
+
+
+def _demo() -> Any:
+    return load_playbook_file(next(p for p in list_builtin() if p.name == "approval-demo.yaml"))
+
+
+def test_builtin_approval_demo_releases_within_limits_without_asking() -> None:
+    asked: list[Any] = []
+    rt = runtime()
+    rt.functions.register("procureflow.guard", _guard(1000))
+    rt.functions.register("procureflow.approval", _approval(asked), durable_step=False)
+    order = {"amount": 500, "currency": "EUR", "category": "parts"}
+    output = rt.run(_demo(), order)
+    assert output["released"] is True and output["decidedBy"] == "guardrail"
+    assert asked == []
+    assert rt.events.published[0]["type"] == "procureflow.purchase.released.v1"
+
+
+def test_builtin_approval_demo_escalates_after_the_sla_and_records_the_approver() -> None:
+    asked: list[Any] = []
+    rt = runtime()
+    rt.functions.register("procureflow.guard", _guard(1000))
+    rt.functions.register("procureflow.approval", _approval(asked), durable_step=False)
+    rt.durability.send("approval:do/askApprover", None)  # nothing for the budget owner
+    order = {"amount": 5000, "currency": "EUR", "category": "parts"}
+
+    def cfo_answers(seconds: float) -> None:
+        FakeClock.sleep(rt.clock, seconds)  # type: ignore[arg-type]
+        rt.durability.send("approval:do/askApprover", {"decision": "approved", "by": "cfo@example"})
+
+    rt.clock.sleep = cfo_answers  # type: ignore[method-assign]
+    output = rt.run(_demo(), order)
+    assert asked == [("asked", "budget-owner"), ("asked", "cfo")]
+    assert (output["decision"], output["decidedBy"], output["released"]) == (
+        "approved",
+        "cfo@example",
+        True,
+    )
+
+
+def test_a_replay_returns_recorded_results_without_running_functions_again() -> None:
+    calls: list[dict[str, Any]] = []
+
+    def place_order(arguments: dict[str, Any], ctx: CallContext) -> Any:
+        calls.append(arguments)
+        return {"po": f"PO-{len(calls)}"}
+
+    book = playbook(
+        "- place:\n    call: erp.placeOrder\n    with:\n      qty: ${ .qty }\n- done:\n    set:\n      po: ${ .po }\n"
+    )
+    rt = InMemoryRuntime(clock=FakeClock())
+    rt.functions.register("erp.placeOrder", place_order)
+    first = rt.run(book, {"qty": 3}, instance_id="inst-1")
+    again = rt.run(book, {"qty": 3}, instance_id="inst-1")
+    assert first == again == {"po": "PO-1"}
+    assert len(calls) == 1
