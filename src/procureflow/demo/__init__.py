@@ -7,8 +7,12 @@ import order) and ``emails/`` the supplier mails that run the disruption scenari
 
 from __future__ import annotations
 
+import csv
+import io
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+
+from procureflow.domain.master import ImportContext, MasterDataSet, build_records
 
 IMPORT_ORDER: tuple[str, ...] = ("suppliers", "items", "offers", "contracts", "lanes", "fx")
 """The kinds in the order they must be imported (offers and contracts refer to the first two)."""
@@ -40,10 +44,28 @@ def demo_emails() -> dict[str, bytes]:
     }
 
 
+def demo_master_data(base_currency: str = "EUR") -> MasterDataSet:
+    """The demo master data as an in-memory snapshot, checked like an import (no database)."""
+    loaded = {}
+    for kind, name, content in demo_files():
+        lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+        rows = list(enumerate(lines[1:], start=2))
+        loaded[kind] = build_records(kind, name, lines[0], rows, ImportContext(base_currency))
+    return MasterDataSet(
+        suppliers=loaded["suppliers"],  # type: ignore[arg-type]
+        items=loaded["items"],  # type: ignore[arg-type]
+        offers=loaded["offers"],  # type: ignore[arg-type]
+        contracts=loaded["contracts"],  # type: ignore[arg-type]
+        lanes=loaded["lanes"],  # type: ignore[arg-type]
+        fx_rates=loaded["fx"],  # type: ignore[arg-type]
+    )
+
+
 __all__ = [
     "IMPORT_ORDER",
     "demo_data_dir",
     "demo_emails",
     "demo_emails_dir",
     "demo_files",
+    "demo_master_data",
 ]

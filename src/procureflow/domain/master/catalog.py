@@ -27,6 +27,10 @@ class MasterDataSet:
     def __post_init__(self) -> None:
         self._items_by_sku.update({item.sku.upper(): item for item in self.items})
 
+    def load(self) -> MasterDataSet:
+        """This snapshot itself: a snapshot serves wherever a master-data source is asked for."""
+        return self
+
     def supplier_for_domain(self, domain: str) -> Supplier | None:
         """The supplier whose ``email_domains`` include ``domain`` (or a parent domain of it)."""
         domain = domain.lower().rstrip(".")

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-TransportMode = Literal["road", "rail", "sea", "air", "barge"]
+TransportMode = Literal["road", "rail", "sea", "inland_waterway", "air"]
 
 
 class Certification(BaseModel):

@@ -26,7 +26,20 @@ from procureflow.domain.master.records import (
 from procureflow.errors import ImportRejected
 
 T = TypeVar("T")
-_MODES = ("road", "rail", "sea", "air", "barge")
+_MODES = ("road", "rail", "sea", "inland_waterway", "air")
+_MODE_ALIASES = {
+    "truck": "road",
+    "lorry": "road",
+    "train": "rail",
+    "ocean": "sea",
+    "ship": "sea",
+    "vessel": "sea",
+    "barge": "inland_waterway",
+    "inland waterway": "inland_waterway",
+    "waterway": "inland_waterway",
+    "air freight": "air",
+    "plane": "air",
+}
 _ZERO = Decimal(0)
 
 REQUIRED_HEADERS: dict[str, tuple[str, ...]] = {
@@ -219,7 +232,8 @@ def _contract(row: _Row, _ctx: ImportContext) -> Contract:
 
 
 def _read_mode(text: str) -> str:
-    mode = text.strip().lower()
+    mode = text.strip().lower().replace("-", " ")
+    mode = _MODE_ALIASES.get(mode, mode)
     if mode not in _MODES:
         raise c.CellError(f"is not a transport mode: {text.strip()!r} (one of {', '.join(_MODES)})")
     return mode

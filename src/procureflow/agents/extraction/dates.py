@@ -1,0 +1,114 @@
+"""Calendar dates in mail text, and which of them is the new and which the original date.
+
+Numeric dates (``2026-12-07``, ``07.12.2026``, ``07/12/2026``) are read day-first, as
+European buyers write them, unless the first number cannot be a month and the second
+can (``12/31/2026``). Written-out dates ("1 December 2026", "December 1, 2026",
+"15. März 2027", "7 décembre 2026", also without a year) are parsed with dateparser in
+the mail's language. A date is *original* or *new* by the nearest marker word before it
+in its sentence ("originally", "statt", "initialement" / "new", "auf den", "désormais").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Literal
+
+import dateparser
+
+from procureflow.agents.extraction.lexicon import NEW_DATE_MARKERS, ORIGINAL_DATE_MARKERS
+
+DateRole = Literal["original", "new", "other"]
+
+_MONTHS = (
+    r"jan(?:uary|uar|vier)?|janv|feb(?:ruary|ruar)?|févr?(?:ier)?|fevr?(?:ier)?|"
+    r"m(?:ar(?:ch)?|är(?:z)?|ärz|ars)|apr(?:il)?|avr(?:il)?|ma[iy]|mai|june?|juni|juin|"
+    r"july?|juli|juil(?:let)?|aug(?:ust)?|août|aout|sep(?:t(?:ember|embre)?)?|"
+    r"o[ck]t(?:ober|obre)?|nov(?:ember|embre)?|de[cz](?:ember)?|déc(?:embre)?|dez(?:ember)?"
+)
+_YEAR = r"(?:\s*,?\s*(?P<year>\d{4}))?"
+_PATTERNS = [
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
+    re.compile(r"(?<![\d.])(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4}|\d{2})(?![\d.]*\d)"),
+    re.compile(
+        rf"\b(?P<text>(?:\d{{1,2}})(?:st|nd|rd|th|er|\.)?(?:\s+of)?\s+(?:{_MONTHS})\.?{_YEAR})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?P<text>(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?{_YEAR})\b", re.IGNORECASE
+    ),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    """A date in a sentence, where it is, and its role."""
+
+    value: date
+    text: str
+    start: int
+    role: DateRole
+
+
+def _numeric(match: re.Match[str]) -> date | None:
+    year = int(match["y"])
+    if year < 100:
+        year += 2000
+    day, month = int(match["d"]), int(match["m"])
+    if "-" not in match.group(0) and month > 12 and day <= 12:
+        day, month = month, day  # 12/31/2026: only month-first makes sense
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _written(text: str, language: str, base: date) -> date | None:
+    settings = {
+        "DATE_ORDER": "DMY",
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
+        "REQUIRE_PARTS": ["day", "month"],
+    }
+    languages = [language] if language in ("en", "de", "fr") else ["en", "de", "fr"]
+    parsed = dateparser.parse(text.replace(" of ", " "), languages=languages, settings=settings)
+    if parsed is None and languages != ["en", "de", "fr"]:
+        parsed = dateparser.parse(text, languages=["en", "de", "fr"], settings=settings)
+    return parsed.date() if parsed else None
+
+
+def _role(sentence: str, start: int, previous_end: int) -> DateRole:
+    window = sentence[previous_end:start]
+    best: tuple[int, DateRole] | None = None
+    for pattern, role in ((ORIGINAL_DATE_MARKERS, "original"), (NEW_DATE_MARKERS, "new")):
+        for match in pattern.finditer(window):
+            distance = len(window) - match.end()
+            if best is None or distance < best[0]:
+                best = (distance, role)  # type: ignore[assignment]
+    return best[1] if best else "other"
+
+
+def find_dates(sentence: str, *, language: str, base: date) -> list[FoundDate]:
+    """Every date in ``sentence`` in order, with its role; ``base`` anchors dates without a year."""
+    spans: list[tuple[int, int, date]] = []
+    for index, pattern in enumerate(_PATTERNS):
+        for match in pattern.finditer(sentence):
+            if any(s <= match.start() < e or s < match.end() <= e for s, e, _ in spans):
+                continue
+            value = _numeric(match) if index < 2 else _written(match["text"], language, base)
+            if value is not None:
+                spans.append((match.start(), match.end(), value))
+    spans.sort()
+    found: list[FoundDate] = []
+    previous_end = 0
+    for start, end, value in spans:
+        role = _role(sentence, start, previous_end)
+        found.append(FoundDate(value, sentence[start:end], start, role))
+        previous_end = end
+    return found
+
+
+__all__ = ["DateRole", "FoundDate", "find_dates"]
