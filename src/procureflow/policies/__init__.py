@@ -17,6 +17,7 @@ from procureflow.policies.cel import jsonable_facts
 from procureflow.policies.guardrails import GuardHit, GuardOutcome, evaluate_guardrails
 from procureflow.policies.loader import (
     Policy,
+    load_active_policy,
     load_default_policy,
     load_policy,
     load_policy_file,
@@ -47,6 +48,7 @@ __all__ = [
     "approval_chain_for",
     "evaluate_guardrails",
     "jsonable_facts",
+    "load_active_policy",
     "load_default_policy",
     "load_policy",
     "load_policy_file",

@@ -155,6 +155,17 @@ def _refuse_duplicate_keys(node: yaml.Node | None, origin: str) -> None:
             pending.extend(current.value)
 
 
+def load_active_policy(path: Path | str | None = None) -> Policy:
+    """The policy to run with: the file an operator configured, else the built-in default.
+
+    Loaded and validated at start-up, so a broken policy file stops the process with one
+    line instead of failing the first guard of the first playbook.
+    """
+    if path is None or str(path).strip() == "":
+        return load_default_policy()
+    return load_policy_file(Path(path))
+
+
 def _first_error(exc: ValidationError, origin: str, root: yaml.Node | None) -> PolicyInvalid:
     error = exc.errors()[0]
     loc = [part for part in error["loc"] if not _is_validator_tag(part)]
@@ -221,4 +232,11 @@ def _where(origin: str, source: str | None, needle: str) -> str:
     return origin
 
 
-__all__ = ["MAX_POLICY_BYTES", "Policy", "load_default_policy", "load_policy", "load_policy_file"]
+__all__ = [
+    "MAX_POLICY_BYTES",
+    "Policy",
+    "load_active_policy",
+    "load_default_policy",
+    "load_policy",
+    "load_policy_file",
+]

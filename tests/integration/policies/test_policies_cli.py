@@ -151,3 +151,20 @@ def test_simulate_on_an_unmigrated_database_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert "procureflow db upgrade" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "must be a YAML mapping"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not UTF-8 text"),
+    ],
+)
+def test_empty_or_binary_files_are_one_line(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert expected in lines[0] and "odd.yaml" in lines[0]

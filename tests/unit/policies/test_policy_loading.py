@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from tests.policy_samples import policy_text
 
 from procureflow.errors import PolicyInvalid
-from procureflow.policies import load_default_policy, load_policy
+from procureflow.policies import load_active_policy, load_default_policy, load_policy
 
 
 def test_the_shipped_default_policy_loads_with_every_role_the_playbooks_use() -> None:
@@ -163,3 +164,12 @@ def test_the_public_api_names_exist() -> None:
 
     missing = [name for name in policies.__all__ if not hasattr(policies, name)]
     assert missing == []
+
+
+def test_the_active_policy_is_the_configured_file_or_the_default(tmp_path: Path) -> None:
+    assert load_active_policy(None).name == "procureflow-default"
+    path = tmp_path / "ours.yaml"
+    path.write_text(policy_text(), encoding="utf-8")
+    assert load_active_policy(path).name == "test-policy"
+    with pytest.raises(PolicyInvalid, match="missing.yaml: no such file"):
+        load_active_policy(tmp_path / "missing.yaml")
