@@ -136,6 +136,7 @@ def contract_docx(path: Path, *, title: str = "Supply Agreement") -> Path:
     Image.new("RGB", (240, 120), (30, 90, 160)).save(logo, format="PNG")
     logo.seek(0)
     document.add_picture(logo, width=Inches(2))
+    document.add_page_break()
     document.add_heading("3. Signatures", level=1)
     document.add_paragraph("Signed for the Buyer and the Supplier.")
     document.save(path)

@@ -2,5 +2,8 @@
 
 from __future__ import annotations
 
-from procureflow.adapters.db import tables  # noqa: F401
-from procureflow.adapters.db import tables_master  # noqa: F401
+from procureflow.adapters.db import (
+    tables,  # noqa: F401
+    tables_documents,  # noqa: F401
+    tables_master,  # noqa: F401
+)

@@ -1,0 +1,143 @@
+"""The document operations as playbook custom functions.
+
+Each function receives the evaluated ``with`` arguments of a ``call:`` task and the call
+context, and returns JSON. Documents are named by their SHA-256 in the store::
+
+    - convertContract:
+        call: procureflow.docs.convert
+        with: {document: ${ .contract.sha256 }, pdfa: true}
+    - signContract:
+        call: procureflow.docs.sign
+        with: {document: ${ .convertContract.document.sha256 }, category: contract}
+
+``procureflow.docs.sign`` with ``session`` signs as the session's next co-signer; with
+``document`` it opens a session and, unless ``prepare_only`` is true, every co-signer of
+the category signs in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from procureflow.documents.service import DocumentService
+from procureflow.errors import InvalidInput
+
+DocumentFunction = Callable[[dict[str, Any], Any], Any]
+
+
+def _text(args: dict[str, Any], key: str) -> str:
+    value = args.get(key)
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"argument {key!r} is required (a SHA-256 string)", subject="with")
+    return value
+
+
+def _actor(args: dict[str, Any], ctx: Any) -> str:
+    actor = args.get("actor")
+    if isinstance(actor, str) and actor:
+        return actor
+    instance = getattr(ctx, "instance_id", None)
+    return f"playbook:{instance}" if instance else "playbook"
+
+
+def _names(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise InvalidInput("profiles must be a name or a list of names", subject="with")
+
+
+def document_functions(
+    service: Callable[[], DocumentService] | None = None,
+) -> dict[str, DocumentFunction]:
+    """Name → function for the playbook runtime. ``service`` builds the document service
+    (default: the process-wide one from settings, built on first call)."""
+    if service is None:
+        from procureflow.documents.wiring import default_document_service
+
+        service = default_document_service
+
+    def convert(args: dict[str, Any], ctx: Any) -> Any:
+        return service().convert(
+            _text(args, "document"), actor=_actor(args, ctx), pdfa=bool(args.get("pdfa", False))
+        )
+
+    def compress(args: dict[str, Any], ctx: Any) -> Any:
+        return service().compress(
+            _text(args, "document"),
+            actor=_actor(args, ctx),
+            preset=str(args.get("preset", "lossless")),
+            unsigned_copy=bool(args.get("unsigned_copy", False)),
+        )
+
+    def merge(args: dict[str, Any], ctx: Any) -> Any:
+        documents = args.get("documents")
+        if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
+            raise InvalidInput(
+                "argument 'documents' must be a list of SHA-256 strings", subject="with"
+            )
+        return service().merge(
+            documents,
+            actor=_actor(args, ctx),
+            titles=_names(args.get("titles")),
+            name=str(args.get("name", "merged.pdf")),
+            unsigned_copy=bool(args.get("unsigned_copy", False)),
+        )
+
+    def split(args: dict[str, Any], ctx: Any) -> Any:
+        every, max_bytes = args.get("every"), args.get("max_bytes")
+        return service().split(
+            _text(args, "document"),
+            actor=_actor(args, ctx),
+            ranges=args.get("ranges"),
+            every=int(every) if every is not None else None,
+            max_bytes=int(max_bytes) if max_bytes is not None else None,
+            by_bookmarks=bool(args.get("bookmarks", False)),
+            unsigned_copy=bool(args.get("unsigned_copy", False)),
+        )
+
+    def sign(args: dict[str, Any], ctx: Any) -> Any:
+        svc = service()
+        actor = _actor(args, ctx)
+        if args.get("session"):
+            profile = args.get("profile")
+            return svc.sign_next(str(args["session"]), actor=actor, profile=profile)
+        category = args.get("category")
+        profiles = _names(args.get("profiles"))
+        if args.get("prepare_only"):
+            return svc.prepare_signing(
+                _text(args, "document"), actor=actor, category=category, profiles=profiles
+            )
+        return svc.sign(_text(args, "document"), actor=actor, category=category, profiles=profiles)
+
+    def verify(args: dict[str, Any], ctx: Any) -> Any:
+        return service().verify(_text(args, "document"), actor=_actor(args, ctx))
+
+    def classify(args: dict[str, Any], ctx: Any) -> Any:
+        return service().classify(_text(args, "document"), actor=_actor(args, ctx))
+
+    def stamp(args: dict[str, Any], ctx: Any) -> Any:
+        return service().stamp(
+            _text(args, "document"),
+            actor=_actor(args, ctx),
+            category=args.get("category"),
+            profiles=_names(args.get("profiles")),
+        )
+
+    return {
+        "procureflow.docs.convert": convert,
+        "procureflow.docs.compress": compress,
+        "procureflow.docs.merge": merge,
+        "procureflow.docs.split": split,
+        "procureflow.docs.sign": sign,
+        "procureflow.docs.verify": verify,
+        "procureflow.docs.classify": classify,
+        "procureflow.docs.stamp": stamp,
+    }
+
+
+__all__ = ["DocumentFunction", "document_functions"]

@@ -1,0 +1,181 @@
+"""From a contract DOCX to a PDF signed by two co-signers, through the store, the catalog
+and the audit ledger; then the hostile inputs."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+import sqlalchemy as sa
+from tests.factories_documents import (
+    broken_xref_pdf,
+    contract_docx,
+    encrypted_pdf,
+    renamed_binary,
+    text_pdf,
+    zip_bomb_docx,
+)
+
+from procureflow.adapters.db.audit_store import SqlAuditLog
+from procureflow.adapters.db.tables_documents import documents, signing_steps
+from procureflow.documents.convert import WarmLibreOffice
+from procureflow.documents.service import DocumentService
+from procureflow.errors import Conflict, DocumentRejected
+
+
+def _rendered(pdf: bytes, tmp_path: Path) -> tuple[str, int]:
+    """Text via pdftotext and the number of page images pdftoppm renders."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils (pdftoppm, pdftotext) is not installed")
+    source = tmp_path / "out.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", str(source), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"], capture_output=True, check=True, timeout=120
+    )
+    return text.stdout.decode(), len(list(tmp_path.glob("page-*.png")))
+
+
+@pytest.mark.libreoffice
+def test_contract_docx_becomes_a_rendered_pdf_with_its_content(
+    service: DocumentService, tmp_path: Path
+) -> None:
+    docx = contract_docx(tmp_path / "supply.docx").read_bytes()
+    stored = service.ingest(docx, name="supply.docx", actor="buyer@example.com")
+    result = service.convert(stored.sha256, actor="buyer@example.com")
+    assert result["engine"] == "libreoffice-warm" and result["pages"] == 2
+    pdf = service.store.get(result["document"]["sha256"])
+    text, pages = _rendered(pdf, tmp_path)
+    assert pages == 2
+    for expected in (
+        "Supply Agreement",
+        "1. Scope of supply",
+        "ACME Industrial GmbH - Confidential",
+        "HP-200",
+        "EUR 1,250.00",
+        "Liquidated damages of 0.5% per week",
+        "3. Signatures",
+    ):
+        assert expected in text, expected
+    assert "1." in text.split("Delivery within 6 weeks")[0].splitlines()[-1]  # numbered list
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        assert any(page.get_images() for page in opened.pages)  # the logo survived
+
+
+@pytest.mark.libreoffice
+def test_pdfa_on_request(service: DocumentService, tmp_path: Path) -> None:
+    stored = service.ingest(
+        contract_docx(tmp_path / "c.docx").read_bytes(), name="c.docx", actor="a"
+    )
+    result = service.convert(stored.sha256, actor="a", pdfa=True)
+    with pikepdf.open(io.BytesIO(service.store.get(result["document"]["sha256"]))) as pdf:
+        assert pdf.open_metadata().pdfa_status == "3B"
+
+
+def test_co_signing_session_in_order_with_audit(
+    service: DocumentService, engine: sa.Engine
+) -> None:
+    stored = service.ingest(text_pdf(2, "Supply agreement"), name="supply.pdf", actor="buyer")
+    session = service.prepare_signing(stored.sha256, actor="buyer", category="contract")
+    assert [s["profile"] for s in session["steps"]] == ["contract-procurement", "contract-finance"]
+    assert session["next_signer"] == "contract-procurement" and session["draft_sha256"]
+    with pytest.raises(Conflict, match="contract-procurement's turn"):
+        service.sign_next(session["id"], actor="cfo", profile="contract-finance")
+    first = service.sign_next(session["id"], actor="head.procurement")
+    assert first["next_signer"] == "contract-finance" and first["status"] == "open"
+    second = service.sign_next(session["id"], actor="cfo")
+    assert second["status"] == "completed" and second["next_signer"] is None
+    final = second["document"]["sha256"]
+    report = service.verify(final, actor="auditor")
+    assert report["valid"] and report["signature_count"] == 2
+    with pytest.raises(Conflict, match="would rewrite a signed PDF"):
+        service.compress(final, actor="buyer")
+    with pytest.raises(Conflict, match="is complete"):
+        service.sign_next(session["id"], actor="cfo")
+    kinds = [e.kind for e in SqlAuditLog(engine).entries(f"document:{stored.sha256}")]
+    assert kinds == ["document.store", "document.stamp", "document.sign"]
+    sign_entry = list(SqlAuditLog(engine).entries(f"document:{first['document']['sha256']}"))[0]
+    assert sign_entry.payload["profile"] == "contract-finance"
+    assert sign_entry.payload["outputs"] == [final] and sign_entry.actor == "cfo"
+    with engine.connect() as conn:
+        signed_by = (
+            conn.execute(sa.select(signing_steps.c.signed_by).order_by(signing_steps.c.position))
+            .scalars()
+            .all()
+        )
+    assert signed_by == ["head.procurement", "cfo"]
+    assert SqlAuditLog(engine).verify().ok
+
+
+def test_one_shot_signing_classifies_the_document(service: DocumentService) -> None:
+    nda = service.ingest(
+        text_pdf(1, "Mutual Non-Disclosure Agreement"), name="nda.pdf", actor="legal"
+    )
+    result = service.sign(nda.sha256, actor="legal")
+    assert result["signers"] == ["nda-legal"]
+    assert service.verify(result["document"]["sha256"], actor="legal")["valid"]
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (renamed_binary(), "contract.docx", "looks like an executable program"),
+        (encrypted_pdf(), "locked.pdf", "encrypted PDF"),
+        (broken_xref_pdf(), "broken.pdf", "damaged PDF"),
+        (zip_bomb_docx(300), "bomb.docx", "zip bomb"),
+    ],
+)
+def test_hostile_uploads_are_quarantined_and_not_stored(
+    service: DocumentService, engine: sa.Engine, data: bytes, name: str, message: str
+) -> None:
+    with pytest.raises(DocumentRejected, match=message):
+        service.ingest(data, name=name, actor="supplier")
+    store = service.store
+    assert not any(store.blobs.rglob("*"))  # type: ignore[attr-defined]
+    quarantined = store.quarantined()  # type: ignore[attr-defined]
+    assert len(quarantined) == 1 and quarantined[0].name.endswith(name)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar() == 0
+
+
+def test_a_200_mb_upload_is_refused_without_storing_anything(
+    service: DocumentService, tmp_path: Path
+) -> None:
+    big = tmp_path / "huge.pdf"
+    with big.open("wb") as handle:
+        handle.truncate(200 * 1024 * 1024)
+    with (
+        big.open("rb") as handle,
+        pytest.raises(DocumentRejected, match="larger than the 20 MB limit"),
+    ):
+        service.ingest_stream(handle, name="huge.pdf", actor="supplier")
+    assert not any(service.store.blobs.rglob("*"))  # type: ignore[attr-defined]
+    assert not any(service.store.tmp.iterdir())  # type: ignore[attr-defined]
+
+
+@pytest.mark.libreoffice
+def test_a_conversion_timeout_kills_libreoffice_and_the_next_one_works(
+    warm_converter: WarmLibreOffice, tmp_path: Path
+) -> None:
+    docx = contract_docx(tmp_path / "c.docx").read_bytes()
+    warm_converter.convert(docx)
+    pids = warm_converter.pids
+    warm_converter.timeout = 0.001
+    try:
+        with pytest.raises(DocumentRejected, match="did not finish within"):
+            warm_converter.convert(docx)
+    finally:
+        warm_converter.timeout = 120
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert warm_converter.convert(docx).pages == 2
