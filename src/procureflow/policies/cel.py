@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import operator
+import threading
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -44,6 +45,11 @@ logging.getLogger("celpy").addHandler(logging.NullHandler())
 logging.getLogger("celpy").propagate = False
 
 _NUMBER = (celtypes.IntType, celtypes.UintType, celtypes.DoubleType)
+
+
+# cel-python's parser is one shared Lark instance that keeps the text being parsed on
+# itself; policies and trigger filters may be compiled from several threads at once.
+_COMPILE_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -124,9 +130,10 @@ class CompiledExpression:
 def compile_expression(text: str, *, where: str) -> CompiledExpression:
     """Compile ``text``; a syntax error names ``where`` (e.g. the guardrail) and the text."""
     try:
-        ast = _environment().compile(text)
+        with _COMPILE_LOCK:
+            ast = _environment().compile(text)
+            program = _environment().program(ast, functions=_FUNCTIONS)
         _refuse_unknown_functions(ast, text, where)
-        program = _environment().program(ast, functions=_FUNCTIONS)
     except CELParseError as exc:
         raise ExpressionError(
             f"{where}: CEL syntax error in {text!r}: {_syntax_detail(exc, text)}"
