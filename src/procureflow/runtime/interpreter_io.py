@@ -6,6 +6,8 @@ import base64
 import uuid
 from typing import Any
 
+from pydantic_core import to_jsonable_python
+
 from procureflow.playbooks.expressions import interpolate_uri, is_runtime_expression
 from procureflow.playbooks.model_common import EndpointConfig, EventConsumption, EventFilter
 from procureflow.playbooks.model_tasks import (
@@ -20,7 +22,7 @@ from procureflow.playbooks.model_tasks import (
 from procureflow.runtime.faults import WorkflowFaulted, fault
 from procureflow.runtime.interpreter_base import Flow, Scope, fault_from_exception
 from procureflow.runtime.interpreter_flow import FlowTasks
-from procureflow.runtime.ports import CallContext, HttpRequest
+from procureflow.runtime.ports import CallContext, FunctionSpec, HttpRequest
 
 _CONTENT_TYPE = "application/json"
 
@@ -74,30 +76,36 @@ class IoTasks(FlowTasks):
 
         def work(data: Any, variables: Scope) -> tuple[Any, str | None]:
             arguments = self.eval(task.with_ or {}, data, variables, pointer, bare=False)
-            context = CallContext(
-                instance_id=self.instance_id,
-                task_key=key,
-                task_name=name,
-                pointer=pointer,
-                idempotency_key=f"{self.instance_id}:{key}",
-                durability=self.durability,
-                workflow={
-                    "id": self.instance_id,
-                    "namespace": self.playbook.namespace,
-                    "name": self.playbook.name,
-                    "version": self.playbook.version,
-                },
-                input=data,
-                context=self.context,
-            )
-            try:
-                return spec.fn(arguments, context), None
-            except Exception as exc:  # every failure of a function is a DSL error
-                raise fault_from_exception(exc, pointer) from None
+            return self._invoke(spec, arguments, name, pointer, key, data), None
 
         if spec.durable_step:
             return self.leaf(name, task, pointer, key, raw, scope, work)
         return self.composite(name, task, pointer, key, raw, scope, work)
+
+    def _invoke(
+        self, spec: FunctionSpec, arguments: Any, name: str, pointer: str, key: str, data: Any
+    ) -> Any:
+        """Call a registered function; its result is made JSON (Decimal → string, models → dicts)."""
+        context = CallContext(
+            instance_id=self.instance_id,
+            task_key=key,
+            task_name=name,
+            pointer=pointer,
+            idempotency_key=f"{self.instance_id}:{key}",
+            durability=self.durability,
+            workflow={
+                "id": self.instance_id,
+                "namespace": self.playbook.namespace,
+                "name": self.playbook.name,
+                "version": self.playbook.version,
+            },
+            input=data,
+            context=self.context,
+        )
+        try:
+            return to_jsonable_python(spec.fn(dict(arguments), context))
+        except Exception as exc:  # every failure of a function is a DSL error
+            raise fault_from_exception(exc, pointer) from None
 
     def _call_declared(
         self,
@@ -113,14 +121,27 @@ class IoTasks(FlowTasks):
             arguments = self.eval(task.with_ or {}, data, variables, pointer, bare=False)
             inner_vars = {**variables, "input": arguments}
             inner_input = self.task_input(function, arguments, inner_vars, pointer)
+            spec = (
+                self.functions.get(function.call)
+                if isinstance(function, CallFunctionTask)
+                else None
+            )
             if isinstance(function, CallHttpTask):
                 output = self._http(function, inner_input, inner_vars, pointer)
+            elif isinstance(function, CallFunctionTask) and spec is not None:
+                preset = function.with_
+                inner_args = (
+                    inner_input
+                    if preset is None
+                    else self.eval(preset, inner_input, inner_vars, pointer, bare=False)
+                )
+                output = self._invoke(spec, inner_args, name, pointer, key, data)
             else:
                 raise fault(
                     "configuration",
                     501,
                     "Not supported",
-                    f"function '{task.call}' must be an HTTP call",
+                    f"function '{task.call}' must be an HTTP call or a registered function",
                     pointer,
                 )
             output, _ = self.task_output(function, output, inner_vars, pointer)

@@ -172,3 +172,45 @@ def test_a_replay_returns_recorded_results_without_running_functions_again() -> 
     again = rt.run(book, {"qty": 3}, instance_id="inst-1")
     assert first == again == {"po": "PO-1"}
     assert len(calls) == 1
+
+
+def test_function_results_become_json_so_money_stays_exact() -> None:
+    from decimal import Decimal
+
+    from pydantic import BaseModel
+
+    class Quote(BaseModel):
+        supplier: str
+        unit_price: Decimal
+
+    rt = runtime()
+    rt.functions.register(
+        "agent.sourcing", lambda arguments, ctx: Quote(supplier="acme", unit_price=Decimal("12.30"))
+    )
+    book = playbook(
+        "- quote:\n    call: agent.sourcing\n- total:\n    set:\n"
+        "      supplier: ${ .supplier }\n      price: ${ .unit_price }\n"
+    )
+    assert rt.run(book, {}) == {"supplier": "acme", "price": "12.30"}
+
+
+def test_a_declared_function_can_preset_arguments_of_a_registered_one() -> None:
+    seen: list[dict[str, Any]] = []
+    rt = runtime()
+    rt.functions.register(
+        "procureflow.guard", lambda arguments, ctx: seen.append(arguments) or "ok"
+    )
+    use = """\
+    use:
+      functions:
+        purchaseGuard:
+          call: procureflow.guard
+          with:
+            action: purchase
+            amount: ${ .amount }
+    """
+    book = playbook(
+        "- g:\n    call: purchaseGuard\n    with:\n      amount: ${ .total }\n", use=use
+    )
+    assert rt.run(book, {"total": 90}) == "ok"
+    assert seen == [{"action": "purchase", "amount": 90}]
