@@ -52,10 +52,10 @@ class Interpreter(IoTasks):
         data = input
         if workflow.input is not None and workflow.input.from_ is not None:
             data = self.eval(workflow.input.from_, input, variables, "/input", bare=True)
-        try:
-            flow = self.run_list(workflow.do, "/do", "do", data, {})
-        except WorkflowFaulted:
-            raise
+        self.deadlines = []
+        if workflow.timeout is not None:
+            self.push_deadline("workflow", workflow.timeout, data, variables, "/")
+        flow = self.run_list(workflow.do, "/do", "do", data, {})
         output = flow.output
         if workflow.output is not None and workflow.output.as_ is not None:
             output = self.eval(
@@ -113,6 +113,7 @@ class Interpreter(IoTasks):
         self, name: str, task: TaskBase, pointer: str, key: str, raw: Any, scope: Scope
     ) -> Flow:
         """Run one task of any kind."""
+        self.check_deadlines(key)
         if isinstance(task, SetTask):
             return self.run_set(name, task, pointer, key, raw, scope)
         if isinstance(task, SwitchTask):

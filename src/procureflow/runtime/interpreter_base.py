@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import procureflow
@@ -71,6 +71,8 @@ class InterpreterBase:
         self.http = http
         self.context: Any = {}
         self.workflow_input: Any = None
+        # Deadlines of the enclosing workflow/task timeouts: (ISO instant, owner pointer).
+        self.deadlines: list[tuple[str, str]] = []
 
     # -- expressions -------------------------------------------------------------------
 
@@ -260,7 +262,11 @@ class InterpreterBase:
                 ),
             )
             return Flow(raw)
+        pushed = False
         try:
+            if task.timeout is not None and task_kind(task) not in ("listen", "call"):
+                self.push_deadline(key, task.timeout, task_input, variables, pointer)
+                pushed = True
             output, directive = work(task_input, variables)
             output, context = self.task_output(task, output, variables, pointer)
         except WorkflowFaulted as exc:
@@ -279,6 +285,9 @@ class InterpreterBase:
                 ),
             )
             raise WorkflowFaulted(error) from None
+        finally:
+            if pushed:
+                self.deadlines.pop()
         self.context = context
         self.durability.step(
             key,
@@ -294,6 +303,40 @@ class InterpreterBase:
             ),
         )
         return Flow(output, directive or task.then or "continue")
+
+    def timeout_seconds(self, timeout: Any, data: Any, variables: Scope, pointer: str) -> float:
+        """Seconds of a task/workflow ``timeout`` (inline, or named in ``use.timeouts``)."""
+        raise NotImplementedError
+
+    def push_deadline(
+        self, key: str, timeout: Any, data: Any, variables: Scope, pointer: str
+    ) -> None:
+        """Start a timeout: its deadline is recorded once, so a replay keeps the same one."""
+        seconds = self.timeout_seconds(timeout, data, variables, pointer)
+        deadline = self.durability.step(
+            f"{key}/deadline",
+            lambda: (self.durability.now() + timedelta(seconds=seconds)).isoformat(),
+        )
+        self.deadlines.append((deadline, pointer))
+
+    def check_deadlines(self, key: str) -> None:
+        """Fault with a timeout error when an enclosing timeout has passed (a recorded check).
+
+        Timeouts are cooperative: they are checked before each task starts, never by
+        interrupting a running task.
+        """
+        if not self.deadlines:
+            return
+        deadlines = list(self.deadlines)
+
+        def expired() -> str | None:
+            now = self.durability.now()
+            passed = [owner for at, owner in deadlines if datetime.fromisoformat(at) <= now]
+            return passed[0] if passed else None
+
+        owner = self.durability.step(f"{key}/deadline-check", expired)
+        if owner is not None:
+            raise fault("timeout", 408, "Timed out", f"the timeout of {owner} has passed", owner)
 
     def waiting(self, key: str, name: str, task: TaskBase, pointer: str, task_input: Any) -> None:
         """Record, in its own step, that a task started waiting."""

@@ -48,6 +48,15 @@ class FlowTasks(InterpreterBase):
         except (ValueError, TypeError):
             raise fault("validation", 400, "Bad duration", f"{value!r}", pointer) from None
 
+    def timeout_seconds(self, timeout: Any, data: Any, variables: Scope, pointer: str) -> float:
+        """Seconds of a task/workflow ``timeout`` (inline, or named in ``use.timeouts``)."""
+        if isinstance(timeout, str):
+            named = (self.workflow.use.timeouts or {}) if self.workflow.use else {}
+            if timeout not in named:
+                raise fault("configuration", 400, "Unknown timeout", timeout, pointer)
+            timeout = named[timeout]
+        return self.duration(timeout.after, data, variables, pointer)
+
     # -- leaf kinds --------------------------------------------------------------------
 
     def run_set(

@@ -390,9 +390,7 @@ class IoTasks(FlowTasks):
 
         self.durability.step(f"{key}/subscribe", subscribe)
         self.waiting(key, name, task, pointer, data)
-        limit = None
-        if task.timeout is not None and not isinstance(task.timeout, str):
-            limit = self.duration(task.timeout.after, data, variables, pointer)
+        limit = self._timeout_of(task, data, variables, pointer)
         started = self.durability.now()
         consumed: list[dict[str, Any]] = []
         seen: set[int] = set()

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from tests.unit.runtime.runtime_helpers import playbook, runtime
 
+from procureflow.playbooks import load_playbook
 from procureflow.runtime.faults import WorkflowFaulted
 
 REPLY = "com.example.supplier.replied.v1"
@@ -193,3 +194,33 @@ def test_run_branch_runs_one_branch_from_its_pointer() -> None:
     interpreter = rt.interpreter(playbook(FORK.format(compete="false")), "inst-7")
     result = interpreter.run_branch("/do/0/quotes/fork/branches/1", {"qty": 4}, {}, "do/quotes/1")
     assert (result.completed, result.output) == (True, {"supplier": "globex", "price": 8})
+
+
+def test_a_task_timeout_stops_a_loop_before_its_next_task() -> None:
+    book = playbook(
+        """
+        - chase:
+            timeout:
+              after: PT1H
+            for:
+              in: .reminders
+            do:
+              - remind:
+                  wait: PT25M
+        """
+    )
+    rt = runtime()
+    with pytest.raises(WorkflowFaulted) as caught:
+        rt.run(book, {"reminders": [1, 2, 3, 4]})
+    assert caught.value.error["type"].endswith("/errors/timeout")
+    assert caught.value.error["instance"] == "/do/0/chase"
+    assert rt.clock.slept == [1500.0, 1500.0, 1500.0]  # type: ignore[attr-defined]
+
+
+def test_a_named_workflow_timeout_is_enforced_between_tasks() -> None:
+    use = "use:\n  timeouts:\n    quick:\n      after: PT10M\n"
+    text = playbook("- a:\n    wait: PT15M\n- b:\n    set: {late: true}\n", use=use).text
+    book = load_playbook(text.replace("do:\n", "timeout: quick\ndo:\n", 1), "w.yaml")
+    with pytest.raises(WorkflowFaulted) as caught:
+        runtime().run(book, {})
+    assert caught.value.error["instance"] == "/"
