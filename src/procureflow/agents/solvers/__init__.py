@@ -1,0 +1,1 @@
+"""Solver adapters for the domain's solver-neutral models."""
