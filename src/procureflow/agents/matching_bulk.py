@@ -8,8 +8,8 @@ so every comparison is exact and agrees with the Decimal rules.
 Per line, the first failing check wins, in the order of the scalar matcher: price,
 quantity against ordered, receipt (missing, then quantity against received). Invoice
 lines on the same PO line accumulate in input order on top of what was invoiced before.
-Header checks (currency, supplier, duplicates), milestones and credit notes stay with
-the scalar matcher.
+Header checks (currency, supplier, duplicates), milestones, credit notes and negative
+(return) lines stay with the scalar matcher; unit prices are the prices charged per unit.
 """
 
 from __future__ import annotations
@@ -249,6 +249,8 @@ def match_lines_bulk(
         return codes
     if lines.po_line.max(initial=-1) >= len(po.unit_price):
         raise InvalidInput("an invoice line points past the last PO line")
+    if lines.quantity.min(initial=0) < 0:
+        raise InvalidInput("negative quantities (returns, credits) belong to the line matcher")
     _guard_overflow(lines, po, tolerances)
     known = lines.po_line >= 0
     index = np.where(known, lines.po_line, 0)

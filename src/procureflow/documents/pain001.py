@@ -25,6 +25,7 @@ from sepaxml import SepaTransfer
 from procureflow.domain.canonical import digest
 from procureflow.domain.clock import utcnow
 from procureflow.domain.money import Money
+from procureflow.domain.payment_schedule import PaymentPlan
 from procureflow.errors import InvalidInput
 
 PAIN_001_VERSION = "pain.001.001.03"
@@ -103,6 +104,34 @@ class CreditTransfer:
     execution_date: date
     remittance: str
     bic: str | None = None
+
+
+def transfer_for_plan(
+    plan: PaymentPlan,
+    *,
+    payment_id: str,
+    iban: str,
+    bic: str | None = None,
+    creditor_name: str | None = None,
+) -> CreditTransfer:
+    """The credit transfer that carries out a payment plan.
+
+    The bank details should come from the supplier's validated master data, not from
+    the invoice: a changed account on an invoice is a classic fraud.
+    """
+    settled = [plan.invoice_number, *(offset.split(":")[0] for offset in plan.offsets)]
+    remittance = " ".join(settled)
+    if plan.takes_discount:
+        remittance += f" less {plan.discount.amount} early-payment discount"
+    return CreditTransfer(
+        payment_id=payment_id,
+        creditor_name=creditor_name or plan.supplier_name,
+        iban=iban,
+        amount=plan.amount,
+        execution_date=plan.pay_on,
+        remittance=remittance,
+        bic=bic,
+    )
 
 
 def _checked(transfer: CreditTransfer, currency: str) -> dict[str, object]:
@@ -209,6 +238,7 @@ __all__ = [
     "export_pain001",
     "file_digest",
     "pain001_schema_path",
+    "transfer_for_plan",
     "validate_bic",
     "validate_iban",
 ]

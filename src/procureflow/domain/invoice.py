@@ -76,6 +76,20 @@ class InvoiceLine:
     category: str | None = None
     note: str | None = None
 
+    @property
+    def effective_unit_price(self) -> Decimal:
+        """The price per unit actually charged, line allowances and charges included.
+
+        The stated net price, unless the line amount departs from quantity times price by
+        more than rounding (a line allowance or charge): then line amount / quantity.
+        """
+        if (
+            self.quantity
+            and abs(self.line_total - self.quantity * self.unit_price) > ARITHMETIC_SLACK
+        ):
+            return self.line_total / self.quantity
+        return self.unit_price
+
 
 @dataclass(frozen=True)
 class InvoiceTotals:

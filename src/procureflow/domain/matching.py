@@ -1,9 +1,10 @@
 """2-way and 3-way invoice matching, line by line, with per-category tolerances.
 
 2-way compares the invoice with the purchase order (price, quantity ordered); 3-way
-also with the goods received. Lines billed by milestone need their milestone completed
-instead of a receipt. A credit note reduces what was invoiced and may not credit more
-than that. Every deviation becomes a :class:`Finding` with a reason code, the numbers
+also with the goods received. Prices compared are those actually charged per unit,
+line allowances and charges included. Lines billed by milestone need their milestone completed
+instead of a receipt. A credit note, or a negative line on an invoice (a return),
+reduces what was invoiced and may not credit more than that. Every deviation becomes a :class:`Finding` with a reason code, the numbers
 behind it and the role that resolves it.
 """
 
@@ -111,7 +112,7 @@ class _LineMatcher:
                 line.line_id,
             )
             return LineMatch(line.line_id, None, None, (finding,))
-        if self.invoice.is_credit_note:
+        if self.invoice.is_credit_note or line.quantity < 0:
             findings = self._credit(line, po_line)
         else:
             findings = self._invoice(line, po_line)
@@ -142,13 +143,14 @@ class _LineMatcher:
         findings: list[Finding] = []
 
         if self.compare_prices:
-            price = tolerance.price.check(po_line.unit_price, line.unit_price, weight=line.quantity)
+            actual_price = line.effective_unit_price
+            price = tolerance.price.check(po_line.unit_price, actual_price, weight=line.quantity)
             if not price.within:
                 over = price.direction == "over"
                 findings.append(
                     Finding(
                         Outcome.PRICE_OVER_TOLERANCE if over else Outcome.PRICE_UNDER_TOLERANCE,
-                        f"unit price {line.unit_price} is {'above' if over else 'below'} the PO "
+                        f"unit price {actual_price} is {'above' if over else 'below'} the PO "
                         f"price {po_line.unit_price} beyond tolerance",
                         price.figures(),
                         line.line_id,

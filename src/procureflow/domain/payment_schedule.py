@@ -78,8 +78,9 @@ def _terms_for(invoice: Invoice, terms: PaymentTerms | None) -> PaymentTerms | N
     if terms is not None:
         return terms
     if invoice.payment_terms_text:
+        stated_net = (invoice.due_date - invoice.issue_date).days if invoice.due_date else None
         try:
-            return parse_payment_terms(invoice.payment_terms_text)
+            return parse_payment_terms(invoice.payment_terms_text, default_net_days=stated_net)
         except InvalidInput:
             return None
     return None

@@ -79,6 +79,34 @@ _NET_PATTERNS = (
     ),
     re.compile(rf"\b{_INT}\s*(?:calendar\s+|business\s+)?days?\b"),
 )
+# A discount stated without its net period: "2 % discount if paid within 2 days".
+_DISCOUNT_ONLY_PATTERNS = (
+    (
+        re.compile(rf"{_NUM}\s*%\s*discount\s+(?:if\s+)?(?:paid\s+)?(?:within|in)\s+{_INT}{_DAYS}"),
+        1,
+        2,
+    ),
+    (
+        re.compile(
+            rf"(?:within|in)\s+{_INT}{_DAYS}[\s,;.:-]*(?:with\s+(?:a\s+)?)?{_NUM}\s*%\s*discount"
+        ),
+        2,
+        1,
+    ),
+)
+# Other languages and units, rewritten to the English forms the patterns read.
+_SYNONYMS = (
+    (
+        re.compile(r"\b(\d+)\s*(?:months?|monate?n?|maand(?:en)?|mois)\b"),
+        lambda m: f"{int(m.group(1)) * 30} days",
+    ),
+    (re.compile(r"\b(?:dagen|dage|tage?n?|jours|d[ií]as|giorni)\b"), lambda _m: "days"),
+    (re.compile(r"\b(?:netto|nett|rein)\b"), lambda _m: "net"),
+    (re.compile(r"\b(?:skonto|korting|escompte|rabatt|sconto|descuento)\b"), lambda _m: "discount"),
+    (re.compile(r"\b(?:zahlbar|betaalbaar|payable|pagadero)\b"), lambda _m: "payable"),
+    (re.compile(r"\b(?:innerhalb|binnen|sous|entro|dentro de)\b"), lambda _m: "within"),
+    (re.compile(r"\b(?:mit|met|avec|con)\b"), lambda _m: "with"),
+)
 _IMMEDIATE = re.compile(
     r"\b(?:due\s+(?:up)?on\s+receipt|payable\s+(?:up)?on\s+receipt|immediate(?:ly)?|cash\s+on\s+delivery|cod)\b"
 )
@@ -143,17 +171,51 @@ def _words_to_digits(text: str) -> str:
 def _normalise(text: str) -> str:
     lowered = " ".join(text.lower().replace("\u00a0", " ").split())
     lowered = _words_to_digits(lowered)
+    for pattern, replacement in _SYNONYMS:
+        lowered = pattern.sub(replacement, lowered)
     # "thirty (30) days" -> "30 days": drop the repeated figure in brackets.
     lowered = re.sub(r"\b(\d+)\s*\(\s*\1\s*\)", r"\1", lowered)
     lowered = _PARENTHESISED_DIGITS.sub(r"\1", lowered)
     return lowered.replace("per cent", "%").replace("percent", "%")
 
 
-def parse_payment_terms(text: str) -> PaymentTerms:
+def _net_days(text: str) -> int | None:
+    for pattern in _NET_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _discount_only(
+    original: str, normalised: str, default_net_days: int | None
+) -> PaymentTerms | None:
+    for pattern, pct_group, days_group in _DISCOUNT_ONLY_PATTERNS:
+        match = pattern.search(normalised)
+        if match is None:
+            continue
+        pct, days = Decimal(match.group(pct_group)), int(match.group(days_group))
+        rest = normalised[: match.start()] + " " + normalised[match.end() :]
+        net = _net_days(rest)
+        if net is None or net < days:
+            net = default_net_days
+        if net is None:
+            raise InvalidInput(
+                f"payment terms {original!r} state a {pct}% discount within {days} days "
+                "but no net period"
+            )
+        return PaymentTerms(net_days=net, discount_pct=pct, discount_days=days, text=original)
+    return None
+
+
+def parse_payment_terms(text: str, *, default_net_days: int | None = None) -> PaymentTerms:
     """Read payment terms written in words or digits into :class:`PaymentTerms`.
 
     Accepts "net 30", "NET30", "2/10 net 30", "2% 10 days net 30", "30 days net",
-    "payable within thirty days", "2/10 n/30", "due on receipt". Raises
+    "payable within thirty days", "2/10 n/30", "due on receipt", "14 dagen netto",
+    "30 Tage netto", "within one month". A discount stated without a net period ("2 %
+    discount if paid within 2 days") takes ``default_net_days`` (e.g. from the invoice's
+    due date) and is refused without it. Raises
     :class:`InvalidInput` naming the text when no terms can be read from it.
     """
     if not isinstance(text, str) or not text.strip():
@@ -172,10 +234,12 @@ def parse_payment_terms(text: str) -> PaymentTerms:
                 discount_days=int(match.group(2)),
                 text=text,
             )
-    for pattern in _NET_PATTERNS:
-        match = pattern.search(normalised)
-        if match:
-            return PaymentTerms(net_days=int(match.group(1)), text=text)
+    discounted = _discount_only(text, normalised, default_net_days)
+    if discounted is not None:
+        return discounted
+    net = _net_days(normalised)
+    if net is not None:
+        return PaymentTerms(net_days=net, text=text)
     if _IMMEDIATE.search(normalised):
         return PaymentTerms(net_days=0, text=text)
     raise InvalidInput(f"cannot read payment terms {text!r}")

@@ -106,3 +106,31 @@ def test_longer_wait_for_the_same_discount_is_worth_less(
     near_rate, far_rate = annualised_discount_rate(near), annualised_discount_rate(far)
     assert near_rate is not None and far_rate is not None
     assert far_rate < near_rate
+
+
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        ("Betalingstermijn: 14 dagen netto", "net 14"),
+        ("30 Tage netto", "net 30"),
+        ("30 jours net", "net 30"),
+        ("50% prepaid, 50% within one month", "net 30"),
+        ("within two months", "net 60"),
+        ("Zahlbar innerhalb 14 Tagen mit 2% Skonto, 30 Tage netto", "2/14 net 30"),
+        ("2% discount within 10 days, net 45", "2/10 net 45"),
+    ],
+)
+def test_other_languages_and_months_are_read(text: str, described: str) -> None:
+    assert parse_payment_terms(text).describe() == described
+
+
+def test_discount_without_net_period_needs_one_from_elsewhere() -> None:
+    text = "2 % discount if paid within 2 days\nPenalty percentage 10% from due date"
+    with pytest.raises(InvalidInput, match="no net period"):
+        parse_payment_terms(text)
+    terms = parse_payment_terms(text, default_net_days=20)
+    assert (terms.discount_pct, terms.discount_days, terms.net_days) == (Decimal(2), 2, 20)
+    assert (
+        parse_payment_terms("Payment within 10 days, 2% discount", default_net_days=30).describe()
+        == "2/10 net 30"
+    )
