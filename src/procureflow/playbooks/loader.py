@@ -18,6 +18,7 @@ from procureflow.errors import ExpressionError, PlaybookInvalid
 from procureflow.playbooks.expressions import check_expression, is_runtime_expression
 from procureflow.playbooks.model_common import Document, Schedule
 from procureflow.playbooks.model_tasks import Workflow
+from procureflow.playbooks.schemas import iter_schemas, schema_problem
 from procureflow.playbooks.source import Path, SourceMap, read_yaml
 from procureflow.playbooks.validation import reference_problems
 
@@ -90,6 +91,10 @@ def load_playbook(text: str, origin: str = "<string>") -> Playbook:
     problems += [
         f"{source.where(path)}: {message}" for path, message in reference_problems(workflow)
     ]
+    for path, schema in iter_schemas(workflow):
+        problem = schema_problem(schema)
+        if problem is not None:
+            problems.append(f"{source.where((*path, 'document'))}: {problem}")
     if problems:
         raise PlaybookProblems(problems)
     return Playbook(workflow=workflow, data=data, text=text, origin=origin, source=source)

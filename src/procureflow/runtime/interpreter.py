@@ -50,8 +50,10 @@ class Interpreter(IoTasks):
         workflow = self.workflow
         variables = self.variables({}, input, self.playbook.name, "/")
         data = input
-        if workflow.input is not None and workflow.input.from_ is not None:
-            data = self.eval(workflow.input.from_, input, variables, "/input", bare=True)
+        if workflow.input is not None:
+            self.check_schema(workflow.input.schema_, input, "/input", "workflow input")
+            if workflow.input.from_ is not None:
+                data = self.eval(workflow.input.from_, input, variables, "/input", bare=True)
         self.deadlines = []
         if workflow.timeout is not None:
             self.push_deadline("workflow", workflow.timeout, data, variables, "/")
@@ -61,6 +63,8 @@ class Interpreter(IoTasks):
             output = self.eval(
                 workflow.output.as_, output, {**variables, "output": output}, "/output", bare=True
             )
+        if workflow.output is not None:
+            self.check_schema(workflow.output.schema_, output, "/output", "workflow output")
         return output
 
     def run_branch(self, pointer: str, input: Any, context: Any, key: str) -> BranchResult:

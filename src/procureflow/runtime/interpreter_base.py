@@ -20,7 +20,9 @@ import procureflow
 from procureflow.errors import ExpressionError, ProcureFlowError
 from procureflow.playbooks.expressions import evaluate, evaluate_condition, evaluate_value
 from procureflow.playbooks.loader import Playbook
+from procureflow.playbooks.model_common import SchemaDefinition
 from procureflow.playbooks.model_tasks import TaskBase, task_kind
+from procureflow.playbooks.schemas import schema_violation
 from procureflow.runtime.faults import WorkflowFaulted, fault
 from procureflow.runtime.ports import (
     Durability,
@@ -116,9 +118,22 @@ class InterpreterBase:
 
     # -- data flow ---------------------------------------------------------------------
 
+    def check_schema(
+        self, schema: SchemaDefinition | None, value: Any, pointer: str, what: str
+    ) -> None:
+        """Fault with a ``validation`` error when ``value`` breaks ``schema``."""
+        if schema is None:
+            return
+        violation = schema_violation(schema, value)
+        if violation is not None:
+            raise fault("validation", 400, f"Invalid {what}", violation, pointer)
+
     def task_input(self, task: TaskBase, raw: Any, variables: Scope, pointer: str) -> Any:
-        """``input.from`` applied to the raw input."""
-        if task.input is None or task.input.from_ is None:
+        """``input.schema`` checked on the raw input, then ``input.from`` applied."""
+        if task.input is None:
+            return raw
+        self.check_schema(task.input.schema_, raw, pointer, "input")
+        if task.input.from_ is None:
             return raw
         return self.eval(task.input.from_, raw, {**variables, "input": raw}, pointer, bare=True)
 
@@ -130,11 +145,14 @@ class InterpreterBase:
             output = self.eval(
                 task.output.as_, output, {**variables, "output": output}, pointer, bare=True
             )
+        if task.output is not None:
+            self.check_schema(task.output.schema_, output, pointer, "output")
         context = self.context
         if task.export is not None and task.export.as_ is not None:
             context = self.eval(
                 task.export.as_, output, {**variables, "output": output}, pointer, bare=True
             )
+            self.check_schema(task.export.schema_, context, pointer, "context")
         return output, context
 
     # -- recording ---------------------------------------------------------------------

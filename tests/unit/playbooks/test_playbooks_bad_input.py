@@ -29,9 +29,7 @@ def test_malformed_yaml_names_the_line() -> None:
 
 
 def test_unknown_task_type_names_line_path_and_the_key() -> None:
-    message = _refusal(
-        "  - reserve:\n      set: {x: 1}\n  - checkStock:\n      cal: http\n"
-    )
+    message = _refusal("  - reserve:\n      set: {x: 1}\n  - checkStock:\n      cal: http\n")
     assert message.startswith("order.yaml:10: do[1].checkStock.cal: unknown task type 'cal'")
 
 
@@ -80,7 +78,9 @@ def test_duplicate_keys_are_refused_instead_of_silently_kept() -> None:
 
 def test_flow_directive_to_a_task_that_does_not_exist() -> None:
     message = _refusal("  - a:\n      set: {x: 1}\n      then: nowhere\n")
-    assert message == "order.yaml:9: do[0].a.then: flow directive 'nowhere' names no task of this list"
+    assert (
+        message == "order.yaml:9: do[0].a.then: flow directive 'nowhere' names no task of this list"
+    )
 
 
 def test_raise_of_an_error_not_declared() -> None:
@@ -97,9 +97,7 @@ def test_bad_document_identity() -> None:
 
 def test_every_problem_is_listed() -> None:
     with pytest.raises(PlaybookProblems) as caught:
-        load_playbook(
-            HEADER + "  - a:\n      wait: soon\n  - b:\n      cal: x\n", "order.yaml"
-        )
+        load_playbook(HEADER + "  - a:\n      wait: soon\n  - b:\n      cal: x\n", "order.yaml")
     assert len(caught.value.problems) == 2
 
 
@@ -119,7 +117,9 @@ def test_unknown_function_only_when_the_known_set_is_given() -> None:
     validate(playbook, {"procureflow.guardd"})
     with pytest.raises(PlaybookInvalid) as caught:
         validate(playbook, {"procureflow.guard", "procureflow.approval"})
-    assert str(caught.value) == "order.yaml:8: do[0].guard.call: unknown function 'procureflow.guardd'"
+    assert (
+        str(caught.value) == "order.yaml:8: do[0].guard.call: unknown function 'procureflow.guardd'"
+    )
 
 
 def test_functions_declared_in_use_are_known() -> None:
@@ -128,5 +128,17 @@ def test_functions_declared_in_use_are_known() -> None:
         "use:\n  functions:\n    getPet:\n      call: http\n      with:\n"
         "        method: get\n        endpoint: https://example.com/pets/{id}\ndo:\n",
     )
-    playbook = load_playbook(text + "  - fetch:\n      call: getPet\n      with: {id: 1}\n", "p.yaml")
+    playbook = load_playbook(
+        text + "  - fetch:\n      call: getPet\n      with: {id: 1}\n", "p.yaml"
+    )
     validate(playbook, set())
+
+
+def test_a_malformed_json_schema_is_a_playbook_error() -> None:
+    message = _refusal(
+        "  - a:\n      input:\n        schema:\n          document:\n            type: objekt\n"
+        "      set: {x: 1}\n"
+    )
+    assert message.startswith(
+        "order.yaml:10: do[0].a.input.schema.document: not a valid JSON Schema"
+    )

@@ -66,8 +66,8 @@ def test_syntax_errors_are_refused_with_the_authors_text() -> None:
 
 
 def test_uri_templates_fill_from_the_top_level_of_the_data() -> None:
-    assert interpolate_uri("https://x.test/pets/{petId}?s={status}", {"petId": 7, "status": "ok"}) == (
-        "https://x.test/pets/7?s=ok"
-    )
+    assert interpolate_uri(
+        "https://x.test/pets/{petId}?s={status}", {"petId": 7, "status": "ok"}
+    ) == ("https://x.test/pets/7?s=ok")
     with pytest.raises(ExpressionError, match=r"no value for '\{petId\}'"):
         interpolate_uri("https://x.test/pets/{petId}", {})

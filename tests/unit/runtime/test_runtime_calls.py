@@ -214,3 +214,33 @@ def test_a_declared_function_can_preset_arguments_of_a_registered_one() -> None:
     )
     assert rt.run(book, {"total": 90}) == "ok"
     assert seen == [{"action": "purchase", "amount": 90}]
+
+
+def test_workflow_input_schema_refuses_bad_input_before_anything_runs() -> None:
+    rt = runtime()
+    rt.functions.register("procureflow.guard", _guard(1000))
+    with pytest.raises(WorkflowFaulted) as caught:
+        rt.run(_demo(), {"amount": 5})
+    error = caught.value.error
+    assert error["type"].endswith("/errors/validation") and error["instance"] == "/input"
+    assert "'currency' is a required property" in error["detail"]
+    assert rt.observer.finished == []
+
+
+def test_task_output_schema_is_checked() -> None:
+    book = playbook(
+        """
+        - price:
+            set:
+              amount: ${ .amount }
+            output:
+              schema:
+                document:
+                  type: object
+                  properties:
+                    amount: {type: string}
+        """
+    )
+    assert runtime().run(book, {"amount": "12.50"}) == {"amount": "12.50"}
+    with pytest.raises(WorkflowFaulted, match="at amount: 12.5 is not of type 'string'"):
+        runtime().run(book, {"amount": 12.5})
