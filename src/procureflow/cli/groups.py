@@ -16,6 +16,8 @@ GROUPS: list[tuple[str, str]] = [
     ("audit", "audit"),
     ("users", "users"),
     ("policies", "policies"),
+    ("docs", "docs"),
+    ("keys", "keys"),
 ]
 
 # modules exposing `register(app)` for top-level commands (demo, serve, worker, ...)

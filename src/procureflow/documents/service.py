@@ -5,6 +5,7 @@ are thin layers over this class."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from pathlib import PurePath
@@ -403,9 +404,21 @@ class DocumentService:
         )
         return {"sha256": sha256, **report}
 
-    def verify_bytes(self, data: bytes, *, name: str = "PDF") -> dict[str, Any]:
-        """Verify a file that is not (and need not be) stored."""
-        return verify_pdf(data, self.keystore.trust_roots(), name=name).to_json()
+    def verify_file(self, data: bytes, *, name: str, actor: str) -> dict[str, Any]:
+        """Verify a file that need not be stored (a damaged or tampered file still gets a
+        verdict rather than an upload error); the verdict is audited under its hash."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        report = verify_pdf(data, self.keystore.trust_roots(), name=name).to_json()
+        details = {
+            "valid": report["valid"],
+            "signature_count": report["signature_count"],
+            "problems": report["problems"],
+            "name": name,
+        }
+        self.catalog.record_operation(
+            OperationRecord("verify", actor, [sha256], [], details=details)
+        )
+        return {"sha256": sha256, **report}
 
     # -- keys --------------------------------------------------------------------------
     def init_keys(self, *, actor: str, organisation: str | None = None) -> list[KeyInfo]:

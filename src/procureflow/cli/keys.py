@@ -1,0 +1,78 @@
+"""``procureflow keys``: the organisation CA and the signers' certificates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from procureflow.cli.docs import actor_name, document_service
+from procureflow.cli.output import JsonOption, console, emit, one_line_errors
+
+app = typer.Typer(no_args_is_help=True, help="Signing keys (encrypted PKCS#12 keystore).")
+
+
+def _table(keys: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    table = Table("alias", "kind", "subject", "key", "valid until", "sha256")
+    for key in keys:
+        table.add_row(
+            key["alias"],
+            key["kind"],
+            key["subject"],
+            key["key_type"],
+            key["not_after"][:10],
+            key["fingerprint_sha256"][:16],
+        )
+    console.print(table)
+
+
+@app.command("init")
+@one_line_errors
+def init_command(
+    organisation: str = typer.Option("ProcureFlow", "--organisation", help="Name in the CA."),
+    actor: str | None = typer.Option(None, "--actor"),
+    as_json: bool = JsonOption,
+) -> None:
+    """Create the organisation CA and one EC P-256 signer certificate per signature
+    profile; existing keys are kept."""
+    with document_service() as svc:
+        keys = [
+            k.to_json() for k in svc.init_keys(actor=actor_name(actor), organisation=organisation)
+        ]
+    emit(keys, as_json=as_json, human=_table)
+
+
+@app.command("import")
+@one_line_errors
+def import_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="PKCS#12 (.p12/.pfx)"),
+    alias: str = typer.Option(..., "--alias", help="Name of the key (a profile's key_alias)."),
+    passphrase: str | None = typer.Option(
+        None, "--passphrase", envvar="PROCUREFLOW_IMPORT_PASSPHRASE", help="Of the file."
+    ),
+    as_ca: bool = typer.Option(False, "--ca", help="Use it as the organisation CA."),
+    actor: str | None = typer.Option(None, "--actor"),
+    as_json: bool = JsonOption,
+) -> None:
+    """Import an existing key and certificate; it is re-encrypted with the keystore
+    passphrase."""
+    with document_service() as svc:
+        info = svc.import_key(
+            alias, file.read_bytes(), passphrase, actor=actor_name(actor), as_ca=as_ca
+        ).to_json()
+    emit([info], as_json=as_json, human=_table)
+
+
+@app.command("list")
+@one_line_errors
+def list_command(as_json: bool = JsonOption) -> None:
+    """Every key in the keystore, CA first."""
+    with document_service() as svc:
+        keys = [k.to_json() for k in svc.keystore.list()]
+    emit(keys, as_json=as_json, human=_table)
+
+
+__all__ = ["app"]
