@@ -6,6 +6,10 @@ add up; anything else is refused with :class:`~procureflow.errors.DocumentReject
 naming the reason.
 """
 
-from procureflow.documents.einvoice.parse import DEFAULT_MAX_BYTES, parse_einvoice
+from procureflow.documents.einvoice.parse import (
+    DEFAULT_MAX_BYTES,
+    parse_einvoice,
+    parse_einvoice_file,
+)
 
-__all__ = ["DEFAULT_MAX_BYTES", "parse_einvoice"]
+__all__ = ["DEFAULT_MAX_BYTES", "parse_einvoice", "parse_einvoice_file"]

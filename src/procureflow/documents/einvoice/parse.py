@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from lxml import etree
 
@@ -11,7 +12,7 @@ from procureflow.documents.einvoice.facturx_pdf import extract_facturx_xml, look
 from procureflow.documents.einvoice.ubl import is_ubl, parse_ubl
 from procureflow.documents.einvoice.xml_safety import parse_untrusted_xml
 from procureflow.domain.invoice import Invoice
-from procureflow.errors import DocumentRejected
+from procureflow.errors import DocumentRejected, InvalidInput
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024 - 1
 
@@ -52,11 +53,18 @@ def parse_einvoice(
         raise DocumentRejected("file is empty", subject=subject)
     sha256 = hashlib.sha256(data).hexdigest()
     is_pdf_name = bool(filename and filename.lower().endswith(".pdf"))
-    if looks_like_pdf(data) or is_pdf_name:
-        xml = extract_facturx_xml(data, subject=subject)
-        invoice = _parse_xml_invoice(xml, subject=subject, sha256=sha256, embedded=True)
-    else:
-        invoice = _parse_xml_invoice(data, subject=subject, sha256=sha256, embedded=False)
+    try:
+        if looks_like_pdf(data) or is_pdf_name:
+            xml = extract_facturx_xml(data, subject=subject)
+            invoice = _parse_xml_invoice(xml, subject=subject, sha256=sha256, embedded=True)
+        else:
+            invoice = _parse_xml_invoice(data, subject=subject, sha256=sha256, embedded=False)
+    except DocumentRejected:
+        raise
+    except InvalidInput as exc:
+        raise DocumentRejected(exc.message, subject=subject) from exc
+    except (ValueError, ArithmeticError, etree.LxmlError) as exc:
+        raise DocumentRejected(f"cannot read the invoice: {exc}", subject=subject) from exc
     problems = invoice.arithmetic_problems()
     if problems:
         raise DocumentRejected(
@@ -65,4 +73,17 @@ def parse_einvoice(
     return invoice
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "parse_einvoice"]
+def parse_einvoice_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Invoice:
+    """Parse the e-invoice at ``path``; a file above ``max_bytes`` is refused without reading it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentRejected(f"cannot read the file: {exc.strerror}", subject=path.name) from exc
+    if size > max_bytes:
+        raise DocumentRejected(
+            f"file is {size:,} bytes, above the limit of {max_bytes:,} bytes", subject=path.name
+        )
+    return parse_einvoice(path.read_bytes(), path.name, max_bytes=max_bytes)
+
+
+__all__ = ["DEFAULT_MAX_BYTES", "parse_einvoice", "parse_einvoice_file"]
