@@ -224,3 +224,31 @@ def test_a_named_workflow_timeout_is_enforced_between_tasks() -> None:
     with pytest.raises(WorkflowFaulted) as caught:
         runtime().run(book, {})
     assert caught.value.error["instance"] == "/"
+
+
+def test_listen_until_expression_and_foreach_process_each_event() -> None:
+    book = playbook(
+        """
+        - collectBids:
+            listen:
+              to:
+                any:
+                  - with:
+                      type: bid
+                until: ${ (map(.price) | add) >= 100 }
+            foreach:
+              item: bid
+              at: position
+              do:
+                - tag:
+                    set:
+                      supplier: ${ $bid.supplier }
+                      rank: ${ $position + 1 }
+        """
+    )
+    rt = runtime()
+    for supplier, price in (("acme", 40), ("globex", 70), ("initech", 10)):
+        rt.events.deliver(_event("bid", {"supplier": supplier, "price": price}))
+    output = rt.run(book, {})
+    assert output == [{"supplier": "acme", "rank": 1}, {"supplier": "globex", "rank": 2}]
+    assert len(rt.events.pending) == 0 and rt.events.subscriptions == {}
