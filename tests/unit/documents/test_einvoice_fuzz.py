@@ -32,7 +32,7 @@ def _parse_or_reject(data: bytes, name: str) -> None:
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    cut=st.floats(min_value=0.0, max_value=1.0),
+    cut=st.one_of(st.just(1.0), st.floats(min_value=0.0, max_value=1.0)),
     flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=6),
 )
 def test_damaged_sample_is_rejected_with_its_name_or_still_valid(

@@ -54,6 +54,11 @@ def test_xml_that_is_not_an_invoice_is_refused_naming_its_root() -> None:
     assert "not an invoice" in message and "Order" in message
 
 
+def test_zugferd_one_is_named_as_unsupported() -> None:
+    xml = b"<rsm:CrossIndustryDocument xmlns:rsm='urn:ferd:CrossIndustryDocument:invoice:1p0'/>"
+    assert "ZUGFeRD 1.0" in _rejected(xml, "zugferd-invoice.xml")
+
+
 def test_broken_xml_is_refused_as_not_well_formed(shared_data: Path) -> None:
     data = _read(shared_data, UBL_SAMPLE)
     assert "not well-formed" in _rejected(data[: len(data) // 2], "half.xml")

@@ -28,6 +28,12 @@ def _parse_xml_invoice(xml: bytes, *, subject: str, sha256: str, embedded: bool)
             root, subject=subject, sha256=sha256, syntax="factur-x" if embedded else "cii"
         )
     tag = etree.QName(root)
+    if tag.localname == "CrossIndustryDocument":
+        raise DocumentRejected(
+            "ZUGFeRD 1.0 (CrossIndustryDocument) is not supported; "
+            "ask the supplier for ZUGFeRD 2 / Factur-X, UBL or CII",
+            subject=subject,
+        )
     raise DocumentRejected(
         f"not an invoice: root element {tag.localname!r} in namespace {tag.namespace or 'none'!r} "
         "is neither UBL Invoice/CreditNote nor UN/CEFACT CrossIndustryInvoice",
