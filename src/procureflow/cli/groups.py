@@ -18,11 +18,13 @@ GROUPS: list[tuple[str, str]] = [
     ("policies", "policies"),
     ("docs", "docs"),
     ("keys", "keys"),
+    ("ingest", "ingest"),
 ]
 
 # modules exposing `register(app)` for top-level commands (demo, serve, worker, ...)
 TOP_LEVEL: list[str] = [
     "server",
+    "master",
 ]
 
 

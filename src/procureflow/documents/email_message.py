@@ -168,7 +168,7 @@ def parse_email(
         sender_name=sender.display_name,
         sender_domain=sender.domain.lower(),
         to=recipients,
-        subject=str(message.get("Subject") or ""),
+        subject=" ".join(str(message.get("Subject") or "").split()),
         sent_at=_sent_at(message),
         text=text,
         text_source=text_source,

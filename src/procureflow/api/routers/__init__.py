@@ -11,4 +11,5 @@ ROUTER_MODULES: list[str] = [
     "audit",
     "policies",
     "documents",
+    "master_data",
 ]

@@ -1,0 +1,88 @@
+"""``procureflow ingest email FILE.eml``: read a supplier mail and show what it means."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from procureflow.cli import context
+from procureflow.cli.output import JsonOption, console, emit, one_line_errors
+
+app = typer.Typer(no_args_is_help=True, help="Bring supplier mail and documents in.")
+
+
+@app.command("email")
+@one_line_errors
+def ingest_email(
+    file: Path = typer.Argument(..., help="An RFC 822 message (.eml)"),
+    as_of: str = typer.Option(
+        None, "--as-of", help="Day the stock projection starts (YYYY-MM-DD; default: mail date)"
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Parse the mail, classify it (delay notice, price change, other), extract supplier,
+    items, POs, delay, reason and force majeure, and project the stock impact."""
+    from procureflow.adapters.db.master_repository import MasterDataRepository
+    from procureflow.adapters.llm import mail_extractor_from_settings
+    from procureflow.adapters.storage import LocalContentStore
+    from procureflow.documents.email_message import EmailSettings
+    from procureflow.errors import InvalidInput
+    from procureflow.runtime.mail_intake import read_supplier_mail
+
+    try:
+        start = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise InvalidInput(f"--as-of is not a date YYYY-MM-DD: {as_of!r}") from None
+    raw = file.read_bytes()
+    with context.store() as svc:
+        mail, output = read_supplier_mail(
+            raw,
+            source=file.name,
+            master=MasterDataRepository(svc.engine),
+            quarantine=LocalContentStore(Path(svc.settings.data_dir) / "documents"),
+            llm=mail_extractor_from_settings(svc.settings.llm_model),
+            max_bytes=EmailSettings().max_bytes,
+            as_of=start,
+        )
+    result = {
+        "file": file.name,
+        "email": mail.model_dump(mode="json", exclude={"text"}),
+        **output.model_dump(mode="json"),
+    }
+    emit(result, as_json=as_json, human=_show)
+
+
+def _show(r: dict[str, Any]) -> None:
+    who = r["supplier_name"] or f"UNKNOWN SENDER ({r['sender_domain']})"
+    console.print(f"[bold]{r['classification']}[/bold] from {who}", highlight=False)
+    console.print(r["decision"]["rationale"], highlight=False)
+    if r["delay"]:
+        d = r["delay"]
+        console.print(
+            f"delay: {d['days']} days ({d['stated_as'] or '-'}); arrival {d['arrival_date']}; "
+            f"{d['basis']}",
+            highlight=False,
+        )
+    if r["reason"]:
+        console.print(f"reason: {r['reason']}", highlight=False)
+    if r["po_numbers"]:
+        console.print(f"POs: {', '.join(r['po_numbers'])}", highlight=False)
+    if r["impacts"]:
+        table = Table("SKU", "cover (days)", "stock-out", "safety breach", "shortfall", "severity")
+        for i in r["impacts"]:
+            table.add_row(
+                i["sku"],
+                str(i["days_of_cover"]),
+                str(i["stock_out_date"] or "-"),
+                str(i["safety_stock_breach_date"] or "-"),
+                str(i["shortfall_qty"]),
+                i["severity"],
+            )
+        console.print(table)
+
+
+__all__ = ["app", "ingest_email"]

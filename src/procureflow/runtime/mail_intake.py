@@ -1,0 +1,52 @@
+"""From the bytes of a supplier mail to the Risk Monitor's reading of it.
+
+Parsing refuses what cannot be read (empty, binary, oversized, broken MIME) and keeps
+the original in quarantine first; a readable mail goes to the Risk Monitor with the
+master data and, when configured, a language model. Used by ``procureflow ingest email``
+and the API; the supply-disruption and price-change playbooks start from its output.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from procureflow.agents.llm_extraction import LlmExtractor
+from procureflow.agents.risk_monitor import MasterDataSource, RiskMonitorAgent
+from procureflow.agents.risk_monitor_models import RiskMonitorInput, RiskMonitorOutput
+from procureflow.documents.email_message import (
+    DEFAULT_MAX_EMAIL_BYTES,
+    ParsedEmail,
+    Quarantine,
+    parse_email_or_quarantine,
+)
+
+
+def risk_monitor_input(mail: ParsedEmail, *, as_of: date | None = None) -> RiskMonitorInput:
+    """The agent's input for a parsed mail."""
+    return RiskMonitorInput(
+        message_id=mail.message_id,
+        sender=mail.sender,
+        subject=mail.subject,
+        body=mail.text,
+        sent_at=mail.sent_at,
+        as_of=as_of,
+    )
+
+
+def read_supplier_mail(
+    raw: bytes,
+    *,
+    source: str,
+    master: MasterDataSource,
+    quarantine: Quarantine,
+    llm: LlmExtractor | None = None,
+    max_bytes: int = DEFAULT_MAX_EMAIL_BYTES,
+    as_of: date | None = None,
+) -> tuple[ParsedEmail, RiskMonitorOutput]:
+    """Parse ``raw`` (quarantined when refused) and let the Risk Monitor read it."""
+    mail = parse_email_or_quarantine(raw, quarantine=quarantine, source=source, max_bytes=max_bytes)
+    output = RiskMonitorAgent(master, llm).decide(risk_monitor_input(mail, as_of=as_of))
+    return mail, output
+
+
+__all__ = ["read_supplier_mail", "risk_monitor_input"]
