@@ -309,6 +309,19 @@ class Schedule(Model):
     on: EventConsumption | None = None
 
 
+class TaskBase(Model):
+    """Fields every task has: condition, data flow, timeout, flow directive, metadata."""
+
+    expression_fields = frozenset({"if"})
+    if_: str | None = Field(None, alias="if")
+    input: Input | None = None
+    output: Output | None = None
+    export: Export | None = None
+    timeout: TimeoutOrRef | None = None
+    then: str | None = None
+    metadata: dict[str, Any] | None = None
+
+
 __all__ = [
     "AttemptLimit",
     "AuthenticationPolicy",
@@ -334,6 +347,7 @@ __all__ = [
     "RetryPolicyOrRef",
     "Schedule",
     "SchemaDefinition",
+    "TaskBase",
     "Timeout",
     "TimeoutOrRef",
 ]

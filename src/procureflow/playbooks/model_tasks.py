@@ -12,30 +12,39 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
+from procureflow.playbooks.model_calls import (
+    CALL_PROTOCOLS,
+    CallA2ATask,
+    CallAsyncApiTask,
+    CallFunctionTask,
+    CallGrpcTask,
+    CallHttpTask,
+    CallMcpTask,
+    CallOpenApiTask,
+    HttpArguments,
+)
 from procureflow.playbooks.model_common import (
     AuthenticationPolicy,
     Catalog,
     Document,
     Duration,
-    Endpoint,
     ErrorDefinition,
     ErrorFilter,
     EventConsumption,
     Export,
-    ExternalResource,
     Input,
     Model,
     Output,
     RetryPolicy,
     RetryPolicyOrRef,
     Schedule,
+    TaskBase,
     Timeout,
     TimeoutOrRef,
     _one_of_keys,
     _string_tag,
 )
 
-CALL_PROTOCOLS = ("http", "grpc", "openapi", "asyncapi", "a2a", "mcp")
 TASK_KEYWORDS = (
     "call",
     "fork",
@@ -51,143 +60,6 @@ TASK_KEYWORDS = (
     "do",
 )
 COMMON_FIELDS = ("if", "input", "output", "export", "timeout", "then", "metadata")
-
-
-class TaskBase(Model):
-    """Fields every task has: condition, data flow, timeout, flow directive, metadata."""
-
-    expression_fields = frozenset({"if"})
-    if_: str | None = Field(None, alias="if")
-    input: Input | None = None
-    output: Output | None = None
-    export: Export | None = None
-    timeout: TimeoutOrRef | None = None
-    then: str | None = None
-    metadata: dict[str, Any] | None = None
-
-
-class HttpArguments(Model):
-    """``call: http`` arguments."""
-
-    method: str
-    endpoint: Endpoint
-    headers: dict[str, str] | str | None = None
-    body: Any = None
-    query: dict[str, str] | str | None = None
-    output: Literal["raw", "content", "response"] | None = None
-    redirect: bool | None = None
-
-
-class GrpcService(Model):
-    """The gRPC service to call."""
-
-    name: str
-    host: str
-    port: int | None = None
-    authentication: AuthenticationPolicy | None = None
-
-
-class GrpcArguments(Model):
-    """``call: grpc`` arguments."""
-
-    proto: ExternalResource
-    service: GrpcService
-    method: str
-    arguments: dict[str, Any] | None = None
-
-
-class OpenApiArguments(Model):
-    """``call: openapi`` arguments."""
-
-    document: ExternalResource
-    operation_id: str = Field(alias="operationId")
-    parameters: dict[str, Any] | None = None
-    authentication: AuthenticationPolicy | None = None
-    output: Literal["raw", "content", "response"] | None = None
-    redirect: bool | None = None
-
-
-class AsyncApiArguments(Model):
-    """``call: asyncapi`` arguments."""
-
-    document: ExternalResource
-    channel: str | None = None
-    operation: str | None = None
-    server: dict[str, Any] | None = None
-    protocol: str | None = None
-    message: dict[str, Any] | None = None
-    subscription: dict[str, Any] | None = None
-    authentication: AuthenticationPolicy | None = None
-
-
-class A2AArguments(Model):
-    """``call: a2a`` arguments."""
-
-    agent_card: ExternalResource | None = Field(None, alias="agentCard")
-    server: Endpoint | None = None
-    method: str
-    parameters: dict[str, Any] | str | None = None
-
-
-class McpArguments(Model):
-    """``call: mcp`` arguments (the schema leaves them open)."""
-
-    model_config = Model.model_config | {"extra": "allow"}
-    protocol_version: str | None = Field(None, alias="protocolVersion")
-    method: str
-    parameters: dict[str, Any] | str | None = None
-    timeout: Duration | None = None
-    transport: dict[str, Any]
-    client: dict[str, Any] | None = None
-
-
-class CallHttpTask(TaskBase):
-    """Calls an HTTP endpoint."""
-
-    call: Literal["http"]
-    with_: HttpArguments = Field(alias="with")
-
-
-class CallGrpcTask(TaskBase):
-    """Calls a gRPC method."""
-
-    call: Literal["grpc"]
-    with_: GrpcArguments = Field(alias="with")
-
-
-class CallOpenApiTask(TaskBase):
-    """Calls an OpenAPI operation."""
-
-    call: Literal["openapi"]
-    with_: OpenApiArguments = Field(alias="with")
-
-
-class CallAsyncApiTask(TaskBase):
-    """Publishes or subscribes through an AsyncAPI operation."""
-
-    call: Literal["asyncapi"]
-    with_: AsyncApiArguments = Field(alias="with")
-
-
-class CallA2ATask(TaskBase):
-    """Calls an agent over the A2A protocol."""
-
-    call: Literal["a2a"]
-    with_: A2AArguments = Field(alias="with")
-
-
-class CallMcpTask(TaskBase):
-    """Calls a Model Context Protocol server."""
-
-    call: Literal["mcp"]
-    with_: McpArguments = Field(alias="with")
-
-
-class CallFunctionTask(TaskBase):
-    """Calls a custom function: a ProcureFlow function or one declared in ``use.functions``."""
-
-    call: str
-    with_: dict[str, Any] | None = Field(None, alias="with")
 
 
 class DoTask(TaskBase):
