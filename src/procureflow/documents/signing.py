@@ -18,6 +18,10 @@ from procureflow.documents.stamping import resolve_page, signed_stamp_style
 from procureflow.errors import Conflict, DocumentRejected
 
 
+# EC P-256 CMS with the signer and CA certificates is ~2 KB; RSA-4096 chains fit too.
+SIGNATURE_BYTES_RESERVED = 12288
+
+
 def field_name_for(profile: SignatureProfile) -> str:
     """The signature field a profile signs in (one per co-signer)."""
     return "Signature_" + re.sub(r"[^A-Za-z0-9]", "_", profile.name)
@@ -72,7 +76,8 @@ def sign_pdf(
             ),
         )
         out = io.BytesIO()
-        pdf_signer.sign_pdf(writer, output=out)
+        # a fixed reservation spares pyHanko a dry-run signature to measure the CMS size
+        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_BYTES_RESERVED)
         return out.getvalue()
     except PdfError as exc:
         raise DocumentRejected(f"cannot sign this PDF: {exc}", subject=name) from exc
