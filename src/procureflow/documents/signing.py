@@ -17,7 +17,6 @@ from procureflow.documents.profiles import SignatureProfile
 from procureflow.documents.stamping import resolve_page, signed_stamp_style
 from procureflow.errors import Conflict, DocumentRejected
 
-
 # EC P-256 CMS with the signer and CA certificates is ~2 KB; RSA-4096 chains fit too.
 SIGNATURE_BYTES_RESERVED = 12288
 
