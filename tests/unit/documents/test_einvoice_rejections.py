@@ -49,6 +49,15 @@ def test_billion_laughs_is_refused() -> None:
     assert "entity-expansion" in _rejected(xml, "laughs.xml")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_entity_declarations_are_seen_in_other_encodings(encoding: str) -> None:
+    xml = (
+        f'<?xml version="1.0" encoding="{encoding.upper()}"?>'
+        '<!DOCTYPE x [<!ENTITY a SYSTEM "file:///etc/passwd">]><x>&a;</x>'
+    ).encode(encoding)
+    assert "external entity" in _rejected(xml, "wide.xml")
+
+
 def test_xml_that_is_not_an_invoice_is_refused_naming_its_root() -> None:
     message = _rejected(b"<?xml version='1.0'?><Order xmlns='urn:example:order'/>", "order.xml")
     assert "not an invoice" in message and "Order" in message

@@ -29,8 +29,26 @@ def _parser() -> etree.XMLParser:
     )
 
 
+def _scannable(data: bytes) -> bytes:
+    """The bytes as ASCII-compatible text, so declarations in UTF-16/32 are seen too."""
+    for marker, encoding in (
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+        (b"<\x00\x00\x00", "utf-32-le"),
+        (b"\x00\x00\x00<", "utf-32-be"),
+        (b"<\x00", "utf-16-le"),
+        (b"\x00<", "utf-16-be"),
+    ):
+        if data.startswith(marker):
+            return data.decode(encoding, errors="ignore").encode("utf-8")
+    return data
+
+
 def refuse_unsafe_xml(data: bytes, *, subject: str) -> None:
     """DocumentRejected naming the attack when ``data`` declares a DTD or entities."""
+    data = _scannable(data)
     head = data[:65536]
     if not _DOCTYPE.search(head):
         return
