@@ -10,6 +10,7 @@ and the bank's duplicate check refuses the second file.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,6 +34,8 @@ PAIN_001_NAMESPACE = f"urn:iso:std:iso:20022:tech:xsd:{PAIN_001_VERSION}"
 MAX_ID_LENGTH = 35
 MAX_REMITTANCE_LENGTH = 140
 CENT = Decimal("0.01")
+# The SEPA character set for identifiers (EPC guidelines): no leading slash, no "//".
+_SEPA_ID = re.compile(r"[A-Za-z0-9\-?:().,'+][A-Za-z0-9/\-?:().,'+ ]*")
 
 
 def pain001_schema_path() -> Path:
@@ -138,6 +141,11 @@ def _checked(transfer: CreditTransfer, currency: str) -> dict[str, object]:
     owner = f"payment {transfer.payment_id} to {transfer.creditor_name}"
     if not transfer.payment_id or len(transfer.payment_id) > MAX_ID_LENGTH:
         raise InvalidInput(f"{owner}: payment id must be 1 to {MAX_ID_LENGTH} characters")
+    if not _SEPA_ID.fullmatch(transfer.payment_id) or "//" in transfer.payment_id:
+        raise InvalidInput(
+            f"{owner}: payment id may use only letters, digits and / - ? : ( ) . , ' + "
+            "and must not start with / or contain //"
+        )
     if transfer.amount.currency != currency:
         raise InvalidInput(
             f"{owner}: amount is in {transfer.amount.currency}, the file is in {currency}"

@@ -87,6 +87,9 @@ def test_same_batch_exported_twice_has_the_same_message_id() -> None:
         ({"bic": "COBADEFFXXX"}, "is for country DE, but the IBAN is NL"),
         ({"amount": Money.of("0", "EUR")}, "must be positive"),
         ({"payment_id": "X" * 36}, "1 to 35 characters"),
+        ({"payment_id": "/PAY-1"}, "must not start with /"),
+        ({"payment_id": "PAY//1"}, "contain //"),
+        ({"payment_id": "PAY_1"}, "only letters, digits"),
     ],
 )
 def test_bad_payment_is_refused_naming_it(change: dict[str, object], expected: str) -> None:
