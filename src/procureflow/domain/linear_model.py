@@ -65,6 +65,20 @@ class LinearModel:
         """Number of integer (including binary) variables."""
         return sum(self.col_integer)
 
+    def relaxed(self) -> LinearModel:
+        """The same model with every integrality requirement dropped (its LP relaxation)."""
+        return LinearModel(
+            col_names=self.col_names,
+            col_cost=self.col_cost,
+            col_lower=self.col_lower,
+            col_upper=self.col_upper,
+            col_integer=[False] * self.num_columns,
+            row_names=self.row_names,
+            row_lower=self.row_lower,
+            row_upper=self.row_upper,
+            entries=self.entries,
+        )
+
     def size(self) -> dict[str, int]:
         """Columns, integer columns, rows and non-zeros — what a benchmark reports."""
         return {

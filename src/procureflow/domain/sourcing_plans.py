@@ -99,10 +99,33 @@ def _allocation(prepared: PreparedOffer, quantity: int, as_of: date) -> Allocati
     )
 
 
+def _relaxation_is_feasible(block: FormulatedModel, values: list[float]) -> bool:
+    """Does the LP optimum already meet every MOQ with whole units? Then it is the MILP's."""
+    for column, prepared in block.quantity_columns.items():
+        quantity = values[column]
+        if abs(quantity - round(quantity)) > 1e-6:
+            return False
+        if round(quantity) > 0 and round(quantity) < prepared.offer.min_order_qty:
+            return False
+    return True
+
+
 def _solve_block(
     block: FormulatedModel, solver: Solver, weights: ObjectiveWeights
 ) -> tuple[FormulatedModel, SolverResult]:
-    """Solve one SKU's block; re-solve with integer quantities if any came back fractional."""
+    """Solve one SKU's block exactly, as cheaply as the instance allows.
+
+    First the LP relaxation (MOQs dropped): when its optimum orders whole units and
+    meets every MOQ it is feasible for the MILP, hence optimal — no branching needed.
+    Otherwise the MILP; and should that return a fractional quantity, the MILP with
+    integer quantities.
+    """
+    if block.model.num_integer:
+        relaxed = solver(block.model.relaxed())
+        if relaxed.status is SolverStatus.OPTIMAL and _relaxation_is_feasible(
+            block, relaxed.values
+        ):
+            return block, relaxed
     result = _optimal(solver, block)
     fractional = any(
         abs(result.values[c] - round(result.values[c])) > 1e-6 for c in block.quantity_columns

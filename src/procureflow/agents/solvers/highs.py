@@ -66,6 +66,9 @@ def solve_with_highs(
     highs.setOptionValue("time_limit", float(time_limit_s))
     highs.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     highs.setOptionValue("threads", int(threads))
+    # The feasibility-jump heuristic costs a fixed few milliseconds per MIP, more than
+    # the small per-SKU blocks take to solve outright.
+    highs.setOptionValue("mip_heuristic_run_feasibility_jump", False)
     highs.passModel(_lp(model))
     highs.run()
     status = _STATUS.get(highs.getModelStatus(), SolverStatus.ERROR)
