@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.master_repository import MasterDataRepository
-from procureflow.adapters.importers import MasterDataImporter
+from procureflow.adapters.importers import MasterDataImporter, import_demo_master_data
 from procureflow.demo import demo_files
 from procureflow.domain.master import ImportContext, RowsRejected, Supplier
 from procureflow.errors import ImportRejected
@@ -37,9 +37,9 @@ GOOD_ROW = "S-1,Acme Motors,acme.example;acme-group.example,DEHAM,DE,true,71.5,-
 def test_demo_files_import_completely_and_read_back_exactly(
     importer: MasterDataImporter, engine: sa.Engine
 ) -> None:
-    for kind, name, content in demo_files():
-        result = importer.import_bytes(kind, content, name)
-        assert result.rows == result.created > 0
+    results = import_demo_master_data(importer)
+    assert [r.kind for r in results] == ["suppliers", "items", "offers", "contracts", "lanes", "fx"]
+    assert all(r.rows == r.created > 0 for r in results)
     data = MasterDataRepository(engine).load()
     motor = data.item("MTR-7K5-400")
     assert motor is not None and motor.critical and motor.daily_demand == Decimal("40")
@@ -53,6 +53,9 @@ def test_demo_files_import_completely_and_read_back_exactly(
     assert no_ld.ld_rate_pct_per_week is None and no_ld.ld_cap_pct is None
     lanes_without_factor = [lane for lane in data.lanes if lane.co2e_kg_per_tkm is None]
     assert lanes_without_factor and {lane.mode for lane in data.lanes} >= {"sea", "air", "road"}
+    factors = {(lane.origin, lane.mode): lane.co2e_factor() for lane in data.lanes}
+    assert factors[("FRLYS", "road")] == Decimal("0.075")  # the file's own figure
+    assert factors[("CNSZX", "air")] > factors[("CNSZX", "sea")] > 0  # documented defaults
     continents = {s.country for s in data.suppliers}
     assert {"CN", "US", "DE"} <= continents
 
@@ -239,3 +242,21 @@ def test_unknown_kind_lists_the_known_ones(importer: MasterDataImporter) -> None
         ImportRejected, match="known: suppliers, items, offers, contracts, lanes, fx"
     ):
         importer.import_bytes("vendors", b"a,b\n1,2\n", "v.csv")
+
+
+def test_the_agents_snapshot_follows_every_import(
+    importer: MasterDataImporter, engine: sa.Engine
+) -> None:
+    repository = MasterDataRepository(engine)
+    importer.import_bytes("suppliers", _suppliers(GOOD_ROW), "suppliers.csv")
+    first = repository.load()
+    assert repository.load() is first  # unchanged tables: the same snapshot
+    importer.import_bytes(
+        "suppliers",
+        _suppliers(GOOD_ROW.replace("acme.example;", "acme.example;acme.test;")),
+        "s2.csv",
+    )
+    again = MasterDataRepository(engine).load()
+    assert again is not first
+    supplier = again.supplier_for_domain("acme.test")
+    assert supplier is not None and supplier.supplier_id == "S-1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,6 +31,12 @@ _MODELS: dict[str, type[MasterRecord]] = {
     "lanes": Lane,
     "fx": FxRate,
 }
+
+
+# one snapshot per engine, shared by every repository on it (API requests, agents)
+_SNAPSHOTS: weakref.WeakKeyDictionary[sa.Engine, tuple[tuple[Any, ...], MasterDataSet]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _to_row(record: MasterRecord, source: str) -> dict[str, Any]:
@@ -109,8 +116,31 @@ class MasterDataRepository:
         (key,) = table.primary_key.columns
         return {str(v) for v in conn.execute(sa.select(key)).scalars()}
 
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Row count and last change of every master table: equal fingerprints, equal data."""
+        with self.engine.connect() as conn:
+            return tuple(
+                tuple(
+                    conn.execute(sa.select(sa.func.count(), sa.func.max(table.c.updated_at))).one()
+                )
+                for table in MASTER_TABLES.values()
+            )
+
     def load(self) -> MasterDataSet:
-        """Every master record as one in-memory snapshot for the agents."""
+        """Every master record as one in-memory snapshot for the agents.
+
+        The snapshot is reused while no table has changed (same row counts and last
+        update), so reading a mail does not rebuild thousands of records each time.
+        """
+        stamp = self.fingerprint()
+        cached = _SNAPSHOTS.get(self.engine)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        snapshot = self._read_all()
+        _SNAPSHOTS[self.engine] = (stamp, snapshot)
+        return snapshot
+
+    def _read_all(self) -> MasterDataSet:
         data = {kind: self.records(kind) for kind in MASTER_TABLES}
         return MasterDataSet(
             suppliers=[r for r in data["suppliers"] if isinstance(r, Supplier)],

@@ -128,6 +128,13 @@ class MasterDataImporter:
             raise RowsRejected(source, problems)
 
 
+def import_demo_master_data(importer: MasterDataImporter) -> list[ImportResult]:
+    """Import the packaged demo master data, each file in its own transaction, in order."""
+    from procureflow.demo import demo_files
+
+    return [importer.import_bytes(kind, content, name) for kind, name, content in demo_files()]
+
+
 def _data_rows(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
     return [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
 
@@ -141,4 +148,4 @@ def _stored_keys(conn: sa.Connection, kind: str) -> set[tuple[str, ...]]:
     }
 
 
-__all__ = ["AUDIT_STREAM", "ImportResult", "MasterDataImporter"]
+__all__ = ["AUDIT_STREAM", "ImportResult", "MasterDataImporter", "import_demo_master_data"]

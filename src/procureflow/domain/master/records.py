@@ -14,6 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from procureflow.domain.emissions import TransportMode as TransportModeEnum
+from procureflow.domain.emissions import default_intensity
+
 TransportMode = Literal["road", "rail", "sea", "inland_waterway", "air"]
 
 
@@ -122,6 +125,12 @@ class Lane(_Record):
     cost_per_kg: Decimal
     transit_days: int
     co2e_kg_per_tkm: Decimal | None = None
+
+    def co2e_factor(self) -> Decimal:
+        """kg CO2e per tonne-km: the lane's own figure, else the mode's documented default."""
+        if self.co2e_kg_per_tkm is not None:
+            return self.co2e_kg_per_tkm
+        return default_intensity(TransportModeEnum(self.mode))
 
 
 class FxRate(_Record):
