@@ -235,8 +235,30 @@ class _LineMatcher:
         ]
 
 
-def _header_findings(invoice: Invoice, po: PurchaseOrder) -> list[Finding]:
+def _charges_finding(
+    invoice: Invoice, po: PurchaseOrder, tolerances: MatchingTolerances
+) -> Finding | None:
+    if invoice.is_credit_note or invoice.currency != po.currency:
+        return None
+    net_charges = invoice.totals.charge_total - invoice.totals.allowance_total
+    check = tolerances.charges.check(po.agreed_charges, net_charges)
+    if check.within or check.direction != "over":
+        return None
+    return Finding(
+        Outcome.UNPLANNED_CHARGES,
+        f"document-level charges of {net_charges} {invoice.currency} (net of allowances) "
+        f"exceed the {po.agreed_charges} agreed on PO {po.po_number}",
+        check.figures(),
+    )
+
+
+def _header_findings(
+    invoice: Invoice, po: PurchaseOrder, tolerances: MatchingTolerances
+) -> list[Finding]:
     findings: list[Finding] = []
+    charges = _charges_finding(invoice, po, tolerances)
+    if charges is not None:
+        findings.append(charges)
     if invoice.currency != po.currency:
         findings.append(
             Finding(
@@ -290,7 +312,7 @@ def match_invoice(
             Finding(Outcome.MISSING_PO, quoted, {"order_reference": invoice.order_reference or ""}),
         )
         return MatchResult(invoice.number, invoice.order_reference, mode.value, (), tuple(header))
-    header[:0] = _header_findings(invoice, po)
+    header[:0] = _header_findings(invoice, po, tolerances)
     matcher = _LineMatcher(invoice, po, receipts, tolerances, mode, previously_invoiced or {})
     lines = tuple(matcher.match(line) for line in invoice.lines)
     return MatchResult(invoice.number, po.po_number, mode.value, lines, tuple(header))

@@ -32,6 +32,7 @@ class Outcome(StrEnum):
     CREDIT_EXCEEDS_INVOICED = "credit_exceeds_invoiced"
     CURRENCY_MISMATCH = "currency_mismatch"
     SUPPLIER_MISMATCH = "supplier_mismatch"
+    UNPLANNED_CHARGES = "unplanned_charges"
     DUPLICATE = "duplicate"
     POSSIBLE_DUPLICATE = "possible_duplicate"
 
@@ -52,6 +53,7 @@ OWNER_ROLES: Mapping[Outcome, str] = {
     Outcome.CREDIT_EXCEEDS_INVOICED: "accounts_payable",
     Outcome.CURRENCY_MISMATCH: "accounts_payable",
     Outcome.SUPPLIER_MISMATCH: "accounts_payable",
+    Outcome.UNPLANNED_CHARGES: "buyer",
     Outcome.DUPLICATE: "accounts_payable",
     Outcome.POSSIBLE_DUPLICATE: "accounts_payable",
 }

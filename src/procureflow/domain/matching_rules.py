@@ -149,10 +149,16 @@ DEFAULT_CATEGORY_TOLERANCES = CategoryTolerances(
 
 @dataclass(frozen=True)
 class MatchingTolerances:
-    """Tolerances per spend category, with a default for categories not listed."""
+    """Tolerances per spend category, with a default for categories not listed.
+
+    ``charges`` bounds document-level charges net of allowances beyond what the PO agreed;
+    by default none are accepted unannounced.
+    """
 
     default: CategoryTolerances = DEFAULT_CATEGORY_TOLERANCES
     by_category: Mapping[str, CategoryTolerances] = field(default_factory=dict)
+    # Document-level charges (freight, handling) net of allowances, against those the PO agreed.
+    charges: Tolerance = field(default_factory=lambda: Tolerance(absolute=ZERO))
 
     def for_category(self, category: str | None) -> CategoryTolerances:
         """The tolerances for ``category`` (case-insensitive), else the default."""
@@ -165,7 +171,7 @@ class MatchingTolerances:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MatchingTolerances:
-        """Build from configuration: ``{"default": {"price": {...}, "quantity": {...}}, "categories": {name: {...}}}``."""
+        """Build from configuration: ``{"default": {"price": {...}, "quantity": {...}}, "categories": {name: {...}}, "charges": {...}}``."""
 
         def category(raw: Mapping[str, Any], where: str) -> CategoryTolerances:
             unknown = set(raw) - {"price", "quantity"}
@@ -176,6 +182,9 @@ class MatchingTolerances:
                 quantity=Tolerance.from_mapping(raw.get("quantity", {}), where=f"{where}.quantity"),
             )
 
+        unknown = set(data) - {"default", "categories", "charges"}
+        if unknown:
+            raise InvalidInput(f"tolerances: unknown keys {sorted(unknown)}")
         default = (
             category(data["default"], "tolerances.default")
             if "default" in data
@@ -185,7 +194,12 @@ class MatchingTolerances:
             str(name): category(raw, f"tolerances.categories.{name}")
             for name, raw in (data.get("categories") or {}).items()
         }
-        return cls(default=default, by_category=categories)
+        charges = (
+            Tolerance.from_mapping(data["charges"], where="tolerances.charges")
+            if "charges" in data
+            else Tolerance(absolute=ZERO)
+        )
+        return cls(default=default, by_category=categories, charges=charges)
 
 
 __all__ = [

@@ -66,7 +66,11 @@ class PurchaseOrderLine:
 
 @dataclass(frozen=True)
 class PurchaseOrder:
-    """An approved purchase order: supplier, currency, lines and any billing milestones."""
+    """An approved purchase order: supplier, currency, lines and any billing milestones.
+
+    ``agreed_charges`` is the document-level charge (freight, handling) the supplier may
+    add to its invoices for this order, net of allowances.
+    """
 
     po_number: str
     supplier_id: str
@@ -76,6 +80,7 @@ class PurchaseOrder:
     payment_terms: str | None = None
     supplier_tax_id: str | None = None
     milestones: tuple[Milestone, ...] = field(default_factory=tuple)
+    agreed_charges: Decimal = ZERO
 
     def __post_init__(self) -> None:
         object.__setattr__(

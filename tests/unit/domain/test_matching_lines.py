@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -222,3 +223,23 @@ def test_tolerances_are_read_from_configuration() -> None:
         MatchingTolerances.from_mapping({"default": {"price": {"pct": "two"}}})
     with pytest.raises(InvalidInput, match="negative"):
         Tolerance(pct=Decimal(-1))
+
+
+def test_document_charges_beyond_what_the_po_agreed_go_to_the_buyer() -> None:
+    order = po(po_line("1", 10, "20.00"))
+    bill = invoice(inv_line("1", 10, "20.00", po_line_ref="1"))
+    with_freight = replace(bill, totals=replace(bill.totals, charge_total=D("45.00")))
+    result = match_invoice(with_freight, order, [receipt(("1", 10))], tolerances=STRICT)
+    assert result.reason_codes == ["unplanned_charges"]
+    assert result.findings[0].owner_role == "buyer"
+    assert result.findings[0].figures["actual"] == "45.00"
+    agreed = replace(order, agreed_charges=D("45.00"))
+    assert match_invoice(with_freight, agreed, [receipt(("1", 10))], tolerances=STRICT).matched
+    offset = replace(
+        bill, totals=replace(bill.totals, charge_total=D("45"), allowance_total=D("45"))
+    )
+    assert match_invoice(offset, order, [receipt(("1", 10))], tolerances=STRICT).matched
+    lenient = MatchingTolerances.from_mapping({"charges": {"absolute": "50"}})
+    assert match_invoice(with_freight, order, [receipt(("1", 10))], tolerances=lenient).matched
+    with pytest.raises(InvalidInput, match="unknown keys"):
+        MatchingTolerances.from_mapping({"defaults": {}})
