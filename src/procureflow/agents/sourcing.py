@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from procureflow.agents.base import (
     Agent,
@@ -34,6 +34,7 @@ from procureflow.domain.sourcing_model import (
     SkuDemand,
     SourcingOffer,
     SourcingProblem,
+    check_one_demand_per_sku,
 )
 from procureflow.domain.sourcing_plans import SourcingPlan, ranked_plans
 from procureflow.domain.vetting import SupplierProfile, supplier_risk_score
@@ -79,6 +80,11 @@ class SourcingInput(BaseModel):
         default_factory=dict, description="Current price per SKU in base currency"
     )
     max_price_increase_pct: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _one_demand_per_sku(self) -> SourcingInput:
+        check_one_demand_per_sku(self.demands)
+        return self
 
 
 class RejectedOffer(BaseModel):

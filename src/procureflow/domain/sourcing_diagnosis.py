@@ -95,6 +95,17 @@ def binding_constraints(
         return [BindingConstraint(code="no_offer", message=f"no supplier offers {demand.sku}")]
     if max_coverage(offers, excluded, frozenset()) >= demand.quantity:
         return []
+    days = offers[0].days_to_need
+    if days <= 0:
+        return [
+            BindingConstraint(
+                code="need_date",
+                message=(
+                    f"need date: {demand.need_by.isoformat()} leaves no time to produce or ship "
+                    f"({days} days from today)"
+                ),
+            )
+        ]
     if not any(o.offer.approved and o.offer.supplier_id not in excluded for o in offers):
         return [
             BindingConstraint(

@@ -85,6 +85,18 @@ class SkuDemand(BaseModel):
     need_by: date
 
 
+def check_one_demand_per_sku(demands: list[SkuDemand]) -> None:
+    """Refuse two demand lines for one SKU: which need date would count is ambiguous."""
+    seen: set[str] = set()
+    for demand in demands:
+        key = demand.sku.upper()
+        if key in seen:
+            raise InvalidInput(
+                f"demand for SKU {demand.sku} is listed twice; give one line per SKU"
+            )
+        seen.add(key)
+
+
 class SourcingOffer(BaseModel):
     """One supplier's offer for one SKU, with logistics figures per unit when known."""
 
@@ -135,6 +147,11 @@ class SourcingProblem(BaseModel):
     weights: ObjectiveWeights = ObjectiveWeights(cost=1.0)
     as_of: date
     fx: FxTable
+
+    @model_validator(mode="after")
+    def _one_demand_per_sku(self) -> SourcingProblem:
+        check_one_demand_per_sku(self.demands)
+        return self
 
     def prepared(self) -> list[PreparedOffer]:
         """Offers for demanded SKUs with landed cost, arrival and capacity to the need date."""
@@ -263,6 +280,7 @@ __all__ = [
     "SkuDemand",
     "SourcingOffer",
     "SourcingProblem",
+    "check_one_demand_per_sku",
     "formulate",
     "formulate_sku",
     "is_eligible",

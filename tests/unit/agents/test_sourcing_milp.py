@@ -6,8 +6,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from procureflow.agents.sourcing import SourcingAgent, SourcingInput, SourcingOutput
 from procureflow.domain.money import Money
+from procureflow.errors import InvalidInput
 
 AS_OF = date(2026, 1, 1)
 NEED = date(2026, 3, 1)  # 59 days ahead
@@ -232,3 +235,30 @@ def test_agent_runs_on_plain_json_data() -> None:
         }
     )
     assert result["plans"][0]["cost"] == {"amount": "25.00", "currency": "EUR"}
+
+
+def test_need_date_already_past_says_so() -> None:
+    output = decide([offer("S1", "10")], as_of=date(2026, 3, 5))
+    (short,) = output.plans[0].shortfalls
+    assert [b.code for b in short.binding] == ["need_date"]
+    assert "2026-03-01 leaves no time" in short.binding[0].message
+
+
+def test_two_demand_lines_for_one_sku_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="SKU mtr is listed twice"):
+        SourcingInput.model_validate(
+            {
+                "demands": [
+                    {"sku": "MTR", "quantity": 1, "need_by": NEED},
+                    {"sku": "mtr", "quantity": 2, "need_by": NEED},
+                ],
+                "as_of": AS_OF,
+                "suppliers": [],
+                "offers": [],
+            }
+        )
+
+
+def test_offer_in_a_currency_without_fx_rate_is_a_clear_error() -> None:
+    with pytest.raises(InvalidInput, match="no fx rate from JPY"):
+        decide([offer("S1", "1000", "JPY")])
