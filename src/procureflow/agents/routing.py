@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from itertools import islice
+from typing import Any
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -73,6 +74,8 @@ class LanesGraph:
         self.fx = fx
         self.lanes = list(lanes)
         self._graph = nx.DiGraph()
+        self._graphs: dict[RouteWeights, tuple[Any, dict[tuple[object, object], float]]] = {}
+        self._paths: dict[tuple[str, str, RouteWeights, int], list[tuple[list[Lane], float]]] = {}
         per_kg = [self._per_kg(lane) for lane in self.lanes]
         self._scales = tuple(max((figures[i] for figures in per_kg), default=0.0) for i in range(3))
         for index, (lane, figures) in enumerate(zip(self.lanes, per_kg, strict=True)):
@@ -117,16 +120,34 @@ class LanesGraph:
         if origin == destination:
             return [ScoredRoute(route=_local_route(origin, weight_kg, self.fx), score=0.0)]
         self._explain_missing(origin, destination)
-        edge_weights = self._edge_weight(weights)
-        graph = self._graph.copy()
-        nx.set_edge_attributes(graph, edge_weights, "score")
-        paths = nx.shortest_simple_paths(graph, ("at", origin), ("at", destination), "score")
-        found: list[ScoredRoute] = []
-        for path in islice(paths, limit):
-            lanes = [self.lanes[node[1]] for node in path if node[0] == "lane"]
-            score = sum(edge_weights[(a, b)] for a, b in zip(path, path[1:], strict=False))
-            found.append(ScoredRoute(route=cost_route(lanes, weight_kg, self.fx), score=score))
-        return found
+        return [
+            ScoredRoute(route=cost_route(lanes, weight_kg, self.fx), score=score)
+            for lanes, score in self._best_paths(origin, destination, weights, limit)
+        ]
+
+    def _best_paths(
+        self, origin: str, destination: str, weights: RouteWeights, limit: int
+    ) -> list[tuple[list[Lane], float]]:
+        """Lane chains by score; cached, as the ranking does not depend on the weight shipped."""
+        key = (origin, destination, weights, limit)
+        if key not in self._paths:
+            graph, edge_weights = self._scored(weights)
+            paths = nx.shortest_simple_paths(graph, ("at", origin), ("at", destination), "score")
+            found = []
+            for path in islice(paths, limit):
+                lanes = [self.lanes[node[1]] for node in path if node[0] == "lane"]
+                score = sum(edge_weights[(a, b)] for a, b in zip(path, path[1:], strict=False))
+                found.append((lanes, score))
+            self._paths[key] = found
+        return self._paths[key]
+
+    def _scored(self, weights: RouteWeights) -> tuple[Any, dict[tuple[object, object], float]]:
+        if weights not in self._graphs:
+            edge_weights = self._edge_weight(weights)
+            graph = self._graph.copy()
+            nx.set_edge_attributes(graph, edge_weights, "score")
+            self._graphs[weights] = (graph, edge_weights)
+        return self._graphs[weights]
 
     def _explain_missing(self, origin: str, destination: str) -> None:
         source, target = ("at", origin), ("at", destination)
