@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ _LOCK = threading.Lock()
 
 
 def default_document_service() -> DocumentService:
-    """One service per process, built on first use."""
+    """One service per process, built on first use from the settings."""
     global _DEFAULT
     with _LOCK:
         if _DEFAULT is None:
@@ -68,4 +69,23 @@ def default_document_service() -> DocumentService:
         return _DEFAULT
 
 
-__all__ = ["build_document_service", "default_document_service", "keystore_passphrase"]
+def cached_document_service(settings: Settings, engine: Any) -> Callable[[], DocumentService]:
+    """A factory building the service on first call and returning the same one after; for
+    ``document_functions(cached_document_service(settings, engine))``."""
+    built: list[DocumentService] = []
+
+    def factory() -> DocumentService:
+        with _LOCK:
+            if not built:
+                built.append(build_document_service(settings, engine))
+            return built[0]
+
+    return factory
+
+
+__all__ = [
+    "build_document_service",
+    "cached_document_service",
+    "default_document_service",
+    "keystore_passphrase",
+]

@@ -17,7 +17,7 @@ from procureflow.adapters.db.migrate import upgrade
 from procureflow.cli.output import JsonOption, console, emit, one_line_errors
 from procureflow.config import get_settings
 from procureflow.documents.service import DocumentService
-from procureflow.documents.wiring import build_document_service
+from procureflow.adapters.document_wiring import build_document_service
 
 app = typer.Typer(no_args_is_help=True, help="Document toolkit: convert, PDF operations, signing.")
 

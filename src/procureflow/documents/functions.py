@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from procureflow.documents.service import DocumentService
-from procureflow.errors import InvalidInput
+from procureflow.errors import ConfigError, InvalidInput
 
 DocumentFunction = Callable[[dict[str, Any], Any], Any]
 
@@ -51,24 +51,44 @@ def _names(value: Any) -> list[str] | None:
     raise InvalidInput("profiles must be a name or a list of names", subject="with")
 
 
+_installed: Callable[[], DocumentService] | None = None
+
+
+def install_document_service(factory: Callable[[], DocumentService] | None) -> None:
+    """Tell the functions how to get the document service when none is passed to
+    :func:`document_functions` (the composition root does this once per process)."""
+    global _installed
+    _installed = factory
+
+
+def _installed_service() -> DocumentService:
+    if _installed is None:
+        raise ConfigError(
+            "the document service is not set up in this process: pass a factory to "
+            "document_functions() or call install_document_service()",
+            subject="documents",
+        )
+    return _installed()
+
+
 def document_functions(
     service: Callable[[], DocumentService] | None = None,
 ) -> dict[str, DocumentFunction]:
-    """Name → function for the playbook runtime. ``service`` builds the document service
-    (default: the process-wide one from settings, built on first call)."""
+    """Name → function for the playbook runtime. ``service`` returns the document service
+    (e.g. ``lambda: build_document_service(settings, engine)`` from
+    ``procureflow.adapters.document_wiring``, cached); without it the functions use the
+    factory given to :func:`install_document_service`."""
     if service is None:
-        from procureflow.documents.wiring import default_document_service
-
-        service = default_document_service
+        service = _installed_service
 
     def convert(args: dict[str, Any], ctx: Any) -> Any:
-        return service().convert(
-            _text(args, "document"), actor=_actor(args, ctx), pdfa=bool(args.get("pdfa", False))
-        )
+        sha = _text(args, "document")
+        return service().convert(sha, actor=_actor(args, ctx), pdfa=bool(args.get("pdfa", False)))
 
     def compress(args: dict[str, Any], ctx: Any) -> Any:
+        sha = _text(args, "document")
         return service().compress(
-            _text(args, "document"),
+            sha,
             actor=_actor(args, ctx),
             preset=str(args.get("preset", "lossless")),
             unsigned_copy=bool(args.get("unsigned_copy", False)),
@@ -89,9 +109,10 @@ def document_functions(
         )
 
     def split(args: dict[str, Any], ctx: Any) -> Any:
+        sha = _text(args, "document")
         every, max_bytes = args.get("every"), args.get("max_bytes")
         return service().split(
-            _text(args, "document"),
+            sha,
             actor=_actor(args, ctx),
             ranges=args.get("ranges"),
             every=int(every) if every is not None else None,
@@ -101,28 +122,30 @@ def document_functions(
         )
 
     def sign(args: dict[str, Any], ctx: Any) -> Any:
-        svc = service()
         actor = _actor(args, ctx)
         if args.get("session"):
-            profile = args.get("profile")
-            return svc.sign_next(str(args["session"]), actor=actor, profile=profile)
+            return service().sign_next(
+                str(args["session"]), actor=actor, profile=args.get("profile")
+            )
+        sha = _text(args, "document")
         category = args.get("category")
         profiles = _names(args.get("profiles"))
         if args.get("prepare_only"):
-            return svc.prepare_signing(
-                _text(args, "document"), actor=actor, category=category, profiles=profiles
-            )
-        return svc.sign(_text(args, "document"), actor=actor, category=category, profiles=profiles)
+            return service().prepare_signing(sha, actor=actor, category=category, profiles=profiles)
+        return service().sign(sha, actor=actor, category=category, profiles=profiles)
 
     def verify(args: dict[str, Any], ctx: Any) -> Any:
-        return service().verify(_text(args, "document"), actor=_actor(args, ctx))
+        sha = _text(args, "document")
+        return service().verify(sha, actor=_actor(args, ctx))
 
     def classify(args: dict[str, Any], ctx: Any) -> Any:
-        return service().classify(_text(args, "document"), actor=_actor(args, ctx))
+        sha = _text(args, "document")
+        return service().classify(sha, actor=_actor(args, ctx))
 
     def stamp(args: dict[str, Any], ctx: Any) -> Any:
+        sha = _text(args, "document")
         return service().stamp(
-            _text(args, "document"),
+            sha,
             actor=_actor(args, ctx),
             category=args.get("category"),
             profiles=_names(args.get("profiles")),
@@ -140,4 +163,4 @@ def document_functions(
     }
 
 
-__all__ = ["DocumentFunction", "document_functions"]
+__all__ = ["DocumentFunction", "document_functions", "install_document_service"]

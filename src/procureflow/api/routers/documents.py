@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.documents.service import DocumentService
-from procureflow.documents.wiring import build_document_service
+from procureflow.adapters.document_wiring import build_document_service
 from procureflow.errors import NotFound
 
 router = APIRouter(prefix="/documents", tags=["documents"])

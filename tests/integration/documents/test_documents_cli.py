@@ -1,0 +1,76 @@
+"""``procureflow docs`` and ``procureflow keys`` as an operator uses them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from tests.factories_documents import renamed_binary, text_pdf
+from typer.testing import CliRunner
+
+from procureflow.cli import docs, keys
+from procureflow.config import get_settings
+
+
+@pytest.fixture
+def workdir(
+    engine: sa.Engine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    monkeypatch.setenv("PROCUREFLOW_DATABASE_URL", database_url)
+    monkeypatch.setenv("PROCUREFLOW_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PROCUREFLOW_KEYSTORE_PASSPHRASE", "cli test passphrase")
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_keys_init_then_sign_and_verify(workdir: Path) -> None:
+    runner = CliRunner()
+    created = runner.invoke(keys.app, ["init", "--organisation", "CLI Buyer", "--json"])
+    assert created.exit_code == 0, created.output
+    aliases = [k["alias"] for k in json.loads(created.stdout)]
+    assert aliases[0] == "org-ca" and "contract-finance" in aliases
+    listed = json.loads(runner.invoke(keys.app, ["list", "--json"]).stdout)
+    assert [k["fingerprint_sha256"] for k in listed] == [
+        k["fingerprint_sha256"] for k in json.loads(created.stdout)
+    ]
+
+    contract = workdir / "msa.pdf"
+    contract.write_bytes(text_pdf(2, "Master services agreement"))
+    signed = runner.invoke(docs.app, ["sign", str(contract), "--category", "contract", "--json"])
+    assert signed.exit_code == 0, signed.output
+    out = Path(json.loads(signed.stdout)["written"])
+    assert out == workdir / "msa.signed.pdf"
+
+    verified = runner.invoke(docs.app, ["verify", str(out), "--json"])
+    assert verified.exit_code == 0
+    report = json.loads(verified.stdout)
+    assert report["valid"] and [s["trusted"] for s in report["signatures"]] == [True, True]
+
+    tampered = bytearray(out.read_bytes())
+    at = tampered.index(b"/MediaBox") + 14  # a digit of the first page's size
+    tampered[at] = ord("7") if tampered[at] != ord("7") else ord("8")
+    broken = workdir / "msa.tampered.pdf"
+    broken.write_bytes(bytes(tampered))
+    rejected = runner.invoke(docs.app, ["verify", str(broken), "--json"])
+    assert rejected.exit_code == 1
+    assert json.loads(rejected.stdout)["valid"] is False
+
+    refused = runner.invoke(docs.app, ["compress", str(out)])
+    assert refused.exit_code == 1
+    assert "would rewrite a signed PDF" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_bad_input_is_one_line_and_non_zero(workdir: Path) -> None:
+    fake = workdir / "contract.docx"
+    fake.write_bytes(renamed_binary())
+    result = CliRunner().invoke(docs.app, ["convert", str(fake)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: contract.docx: not a DOCX, ODT or RTF file: it looks like an executable program"
+    )
+    assert not (workdir / "contract.pdf").exists()
