@@ -68,7 +68,10 @@ def _done(result: dict[str, Any], as_json: bool) -> None:
 def _summary(result: dict[str, Any]) -> str:
     if "written" in result and isinstance(result["written"], list):
         return "wrote " + ", ".join(result["written"])
-    return f"wrote {result.get('written')} (sha256 {result['document']['sha256'][:16]}…)"
+    note = ""
+    if result.get("lower_fidelity"):
+        note = " - LOWER FIDELITY: converted without LibreOffice (layout and headers may differ)"
+    return f"wrote {result.get('written')} (sha256 {result['document']['sha256'][:16]}…){note}"
 
 
 @app.command("convert")

@@ -322,7 +322,7 @@ class FallbackConverter:
             )
         try:
             import weasyprint  # type: ignore[import-not-found,unused-ignore]
-        except ImportError as exc:  # also OSError-free: weasyprint needs Pango from the OS
+        except (ImportError, OSError) as exc:  # weasyprint needs Pango from the OS
             raise ConfigError(
                 "LibreOffice is not installed and the fallback (mammoth + weasyprint) is "
                 "unavailable: install libreoffice-writer-nogui",
