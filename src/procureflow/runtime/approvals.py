@@ -73,19 +73,27 @@ def make_approval_function(svc: Services) -> FunctionSpec:
         if not isinstance(action, dict):
             raise InvalidInput("procureflow.approval needs 'action': the exact action to approve")
         chain = _chain_from_args(svc, args)
-        opened = ctx.durability.step(
-            f"{ctx.task_key}#open",
-            lambda: svc.approvals.open(
+        workflow_id = DBOS.workflow_id or ctx.instance_id
+
+        def open_request() -> dict[str, Any]:
+            opened = svc.approvals.open(
                 instance_id=ctx.instance_id,
-                workflow_id=DBOS.workflow_id or ctx.instance_id,
+                workflow_id=workflow_id,
                 task_key=ctx.task_key,
                 title=str(args.get("title") or ctx.task_name),
                 action=action,
                 reasoning=args.get("reasoning"),
                 requested_by=str(args.get("requested_by") or "procureflow"),
                 chain=chain,
-            ),
-        )
+            )
+            svc.instances.set_status(ctx.instance_id, "waiting")
+            return opened
+
+        def finish(state: dict[str, Any]) -> dict[str, Any]:
+            svc.instances.set_status(ctx.instance_id, "running")
+            return _outcome(state)
+
+        opened = ctx.durability.step(f"{ctx.task_key}#open", open_request)
         approval_id = opened["id"]
         rounds = 0
         while True:
@@ -94,7 +102,7 @@ def make_approval_function(svc: Services) -> FunctionSpec:
                 lambda: svc.approvals.escalate_if_due(approval_id),
             )
             if state["status"] != "pending":
-                return _outcome(state)
+                return finish(state)
             due = datetime.fromisoformat(state["due_at"]) if state["due_at"] else None
             wait = RECHECK_SECONDS
             if due is not None:
@@ -108,7 +116,7 @@ def make_approval_function(svc: Services) -> FunctionSpec:
                     f"{ctx.task_key}#decided{rounds}", lambda: svc.approvals.get(approval_id)
                 )
                 if decided["status"] != "pending":
-                    return _outcome(decided)
+                    return finish(decided)
 
     return FunctionSpec(
         name="procureflow.approval",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from procureflow.adapters.db.event_store import event_key
 from procureflow.domain.cloudevents import validate_event
 from procureflow.playbooks import event_matches
 from procureflow.runtime import launch as launching
@@ -54,9 +55,10 @@ class EventDispatcher:
         with self.svc.engine.begin() as conn:
             key = self.svc.events.insert(conn, event, actor)
             if key is None:
-                stored = self.svc.events.get(event["source"], event["id"])
-                assert stored is not None
-                return IngestResult(key=stored["key"], duplicate=True, started=[])
+                conn.rollback()
+                return IngestResult(
+                    key=event_key(event["source"], event["id"]), duplicate=True, started=[]
+                )
             for trigger in matching:
                 instance_id = launching.new_instance_id()
                 self.svc.instances.create_instance(

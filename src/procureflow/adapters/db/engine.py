@@ -42,6 +42,9 @@ def _prepare_sqlite(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Every transaction starts IMMEDIATE, reads included: simple and deadlock-free between
+# processes, at the price that a read waits for a running write. Code must therefore
+# never open a second connection while its own write transaction is open.
 def _begin_immediate(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
