@@ -14,10 +14,10 @@ import typer
 
 from procureflow.adapters.db.engine import create_engine
 from procureflow.adapters.db.migrate import upgrade
+from procureflow.adapters.document_wiring import build_document_service
 from procureflow.cli.output import JsonOption, console, emit, one_line_errors
 from procureflow.config import get_settings
 from procureflow.documents.service import DocumentService
-from procureflow.adapters.document_wiring import build_document_service
 
 app = typer.Typer(no_args_is_help=True, help="Document toolkit: convert, PDF operations, signing.")
 

@@ -321,7 +321,7 @@ class FallbackConverter:
                 f"without LibreOffice only DOCX can be converted, not {kind.upper()}", subject=name
             )
         try:
-            import weasyprint  # type: ignore[import-not-found,unused-ignore]
+            import weasyprint  # type: ignore[import-untyped,import-not-found,unused-ignore]
         except (ImportError, OSError) as exc:  # weasyprint needs Pango from the OS
             raise ConfigError(
                 "LibreOffice is not installed and the fallback (mammoth + weasyprint) is "

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from procureflow.adapters.document_wiring import build_document_service
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.documents.service import DocumentService
-from procureflow.adapters.document_wiring import build_document_service
 from procureflow.errors import NotFound
 
 router = APIRouter(prefix="/documents", tags=["documents"])
