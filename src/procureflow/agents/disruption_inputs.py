@@ -91,24 +91,31 @@ def sourcing_input(
     *,
     as_of: date,
     weights: Mapping[str, float],
+    disrupted_supplier: str | None = None,
     exclude_suppliers: Iterable[str] = (),
     plant_location: str,
     base_currency: str,
     max_plans: int = 3,
     max_price_increase_pct: Decimal | None = None,
 ) -> SourcingInput:
-    """Sourcing's input: every offer for the demanded SKUs, their suppliers, lanes and fx."""
+    """Sourcing's input: every offer for the demanded SKUs, their suppliers, lanes and fx.
+
+    The ``disrupted_supplier`` is excluded and its prices are the reference for the
+    price-increase bound; ``exclude_suppliers`` adds others (declined, failed vetting).
+    """
     skus = {d.sku.upper() for d in demands}
     offers = [o for o in master.offers if o.sku.upper() in skus]
     supplier_ids = {o.supplier_id for o in offers}
-    excluded = sorted(set(exclude_suppliers))
+    excluded = sorted(
+        set(exclude_suppliers) | ({disrupted_supplier} if disrupted_supplier else set())
+    )
     rates = fx_rates_on(master, as_of)
     rates.setdefault(base_currency, Decimal(1))
-    # The price the excluded (delayed) supplier charges is what an increase is measured against.
+    # What the disrupted supplier charges is what a price increase is measured against.
     reference = {
-        o.sku: o.unit_price * rates.get(o.currency, Decimal(1))
+        o.sku: o.unit_price * rates[o.currency]
         for o in offers
-        if o.supplier_id in excluded and o.currency in rates
+        if o.supplier_id == disrupted_supplier and o.currency in rates
     }
     return SourcingInput(
         demands=demands,

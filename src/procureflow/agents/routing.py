@@ -45,8 +45,13 @@ class RouteWeights(BaseModel):
 
     @classmethod
     def from_mandate(cls, weights: Mapping[str, float]) -> RouteWeights:
-        """Route weights from a mandate's: ``cost``, ``carbon`` and ``lead_time`` (or ``time``)."""
-        time_weight = weights.get("time", weights.get("lead_time", 0.0))
+        """Route weights from a mandate's ``cost``, ``carbon`` and ``transit_time``.
+
+        ``time`` or, failing those, ``lead_time`` stand for the transit-time weight.
+        """
+        time_weight = weights.get(
+            "transit_time", weights.get("time", weights.get("lead_time", 0.0))
+        )
         return cls(
             cost=float(weights.get("cost", 0.0)),
             time=float(time_weight),

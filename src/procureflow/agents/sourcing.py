@@ -80,6 +80,9 @@ class SourcingInput(BaseModel):
         default_factory=dict, description="Current price per SKU in base currency"
     )
     max_price_increase_pct: Decimal | None = None
+    max_lead_time_days: int | None = Field(
+        default=None, ge=0, description="Mandate bound: days from order to arrival at the plant"
+    )
 
     @model_validator(mode="after")
     def _one_demand_per_sku(self) -> SourcingInput:
@@ -260,6 +263,23 @@ def _guardrails(data: SourcingInput, best: SourcingPlan) -> list[GuardrailCheck]
             or "all demand covered",
         ),
     ]
+    if data.max_lead_time_days is not None:
+        slow = [
+            a
+            for a in best.allocations
+            if a.lead_time_days + a.transit_days > data.max_lead_time_days
+        ]
+        checks.append(
+            GuardrailCheck(
+                name=f"lead time within {data.max_lead_time_days} days",
+                passed=not slow,
+                detail="; ".join(
+                    f"{a.supplier_id} {a.sku} {a.lead_time_days + a.transit_days} days"
+                    for a in slow
+                )
+                or f"longest {best.lead_time_days} days",
+            )
+        )
     if data.max_price_increase_pct is not None:
         over = []
         for allocation in best.allocations:

@@ -121,7 +121,8 @@ class PreparedOffer:
     """An offer with the figures the model and the diagnosis need."""
 
     offer: SourcingOffer
-    unit_cost: Money  # landed, in base currency
+    unit_price: Money  # price alone, in base currency
+    unit_cost: Money  # landed (price + freight), in base currency
     arrival_days: int
     window_capacity: int
     days_to_need: int
@@ -167,6 +168,7 @@ class SourcingProblem(BaseModel):
             result.append(
                 PreparedOffer(
                     offer=offer,
+                    unit_price=price,
                     unit_cost=Money(price.amount + offer.freight_per_unit, price.currency),
                     arrival_days=offer.lead_time_days + offer.transit_days,
                     window_capacity=int(capacity),

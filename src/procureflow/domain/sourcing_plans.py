@@ -37,6 +37,7 @@ class Allocation(BaseModel):
     sku: str
     quantity: int
     unit_price: Money
+    unit_price_base: Money
     unit_cost: Money
     cost: Money
     lead_time_days: int
@@ -89,6 +90,7 @@ def _allocation(prepared: PreparedOffer, quantity: int, as_of: date) -> Allocati
         sku=offer.sku,
         quantity=quantity,
         unit_price=Money(offer.unit_price, offer.currency.upper()),
+        unit_price_base=prepared.unit_price,
         unit_cost=prepared.unit_cost,
         cost=prepared.unit_cost * quantity,
         lead_time_days=offer.lead_time_days,

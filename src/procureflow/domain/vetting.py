@@ -20,8 +20,10 @@ buyer can act on; a supplier passes only with no exclusion. Rules:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -75,6 +77,19 @@ class VettingPolicy(BaseModel):
     certificate_window_days: int = Field(default=30, ge=0)
     required_certifications: list[str] = Field(default_factory=list)
 
+    @classmethod
+    def from_bounds(cls, bounds: Mapping[str, Any]) -> VettingPolicy:
+        """The policy from a mandate's bounds: ``min_esg_score``, ``min_altman_z``,
+        ``certificate_expiry_window_days``; bounds not given keep their defaults."""
+        values: dict[str, Any] = {}
+        if "min_esg_score" in bounds:
+            values["esg_minimum"] = float(bounds["min_esg_score"])
+        if "min_altman_z" in bounds:
+            values["distress_below"] = float(bounds["min_altman_z"])
+        if "certificate_expiry_window_days" in bounds:
+            values["certificate_window_days"] = int(bounds["certificate_expiry_window_days"])
+        return cls(**values)
+
 
 class Exclusion(BaseModel):
     """One reason a supplier may not be used, with a stable machine-readable code."""
@@ -83,6 +98,7 @@ class Exclusion(BaseModel):
 
     code: str
     reason: str
+    subject: str | None = None  # e.g. the certificate concerned
 
 
 class VettingResult(BaseModel):
@@ -123,6 +139,7 @@ def _certificate_exclusions(
             found.append(
                 Exclusion(
                     code="certificate-expired",
+                    subject=cert.name,
                     reason=f"certificate {cert.name} expired on {cert.expires_on.isoformat()}",
                 )
             )
@@ -130,6 +147,7 @@ def _certificate_exclusions(
             found.append(
                 Exclusion(
                     code="certificate-expiring",
+                    subject=cert.name,
                     reason=(
                         f"certificate {cert.name} expires on {cert.expires_on.isoformat()}, "
                         f"within the {policy.certificate_window_days}-day policy window"
@@ -142,6 +160,7 @@ def _certificate_exclusions(
             found.append(
                 Exclusion(
                     code="certificate-missing",
+                    subject=required,
                     reason=f"required certificate {required} is not on file",
                 )
             )
