@@ -179,3 +179,9 @@ def test_agent_runs_on_plain_json_data() -> None:
         }
     )
     assert result["total_freight"] == {"amount": "19.00", "currency": "EUR"}
+
+
+def test_mandate_weights_map_onto_route_weights() -> None:
+    weights = RouteWeights.from_mandate({"cost": 0.5, "transit_time": 0.3, "carbon": 0.2})
+    assert (weights.cost, weights.time, weights.carbon) == (0.5, 0.3, 0.2)
+    assert RouteWeights.from_mandate({"cost": 1, "lead_time": 2}).time == 2

@@ -262,3 +262,10 @@ def test_two_demand_lines_for_one_sku_are_refused() -> None:
 def test_offer_in_a_currency_without_fx_rate_is_a_clear_error() -> None:
     with pytest.raises(InvalidInput, match="no fx rate from JPY"):
         decide([offer("S1", "1000", "JPY")])
+
+
+def test_lead_time_bound_of_the_mandate_is_checked() -> None:
+    output = decide([offer("S1", "10", lead_time_days=30)], max_lead_time_days=21)
+    guard = next(g for g in output.decision.guardrails if g.name == "lead time within 21 days")
+    assert not guard.passed
+    assert "S1 MTR 30 days" in guard.detail

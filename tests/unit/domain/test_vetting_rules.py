@@ -113,3 +113,16 @@ def test_risk_score_orders_suppliers_by_esg_and_zone() -> None:
     shaky = supplier_risk_score(supplier(esg_score=40, altman_z=1.5))
     assert sound == pytest.approx(0.05)
     assert shaky == pytest.approx(0.8)
+
+
+def test_policy_from_mandate_bounds() -> None:
+    policy = VettingPolicy.from_bounds(
+        {"min_esg_score": 40, "min_altman_z": 1.81, "certificate_expiry_window_days": 60}
+    )
+    assert (policy.esg_minimum, policy.distress_below, policy.certificate_window_days) == (
+        40.0,
+        1.81,
+        60,
+    )
+    assert vet_supplier(supplier(esg_score=45), policy, TODAY).passed
+    assert VettingPolicy.from_bounds({}) == VettingPolicy()
