@@ -243,6 +243,67 @@ def verify_command(
         raise typer.Exit(1)
 
 
+@app.command("profiles")
+@one_line_errors
+def profiles_command(as_json: bool = JsonOption) -> None:
+    """Signature profiles: category, co-signer order, signer, key and stamp placement."""
+    with document_service() as svc:
+        rows = [p.model_dump(mode="json") for p in svc.signature_profiles()]
+
+    def human(items: list[dict[str, Any]]) -> None:
+        from rich.table import Table
+
+        table = Table("category", "order", "profile", "signer", "title", "key", "page")
+        for p in items:
+            table.add_row(
+                p["category"],
+                str(p["order"]),
+                p["name"],
+                p["signer_name"],
+                p["signer_title"],
+                p["key_alias"],
+                str(p["placement"]["page"]),
+            )
+        console.print(table)
+
+    emit(rows, as_json=as_json, human=human)
+
+
+@app.command("profile-set")
+@one_line_errors
+def profile_set_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Profile as YAML/JSON."),
+    image: Path | None = typer.Option(
+        None, "--image", exists=True, dir_okay=False, help="Signature image (PNG/JPEG)."
+    ),
+    actor: str | None = ActorOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Create or replace a signature profile (fields as in `docs profiles --json`)."""
+    import yaml
+    from pydantic import ValidationError
+
+    from procureflow.documents.profiles import SignatureProfile
+    from procureflow.errors import InvalidInput
+
+    who = actor_name(actor)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InvalidInput(f"not YAML or JSON: {exc}", subject=file.name) from exc
+    with document_service() as svc:
+        if image is not None and isinstance(raw, dict):
+            raw["stamp_image"] = _ingest(svc, image, who)
+        try:
+            profile = SignatureProfile.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise InvalidInput(f"{where}: {first['msg']}", subject=file.name) from exc
+        saved = svc.save_profile(profile, actor=who).model_dump(mode="json")
+    emit(saved, as_json=as_json, human=lambda p: console.print(f"saved profile {p['name']}"))
+
+
 @app.command("classify")
 @one_line_errors
 def classify_command(

@@ -217,9 +217,23 @@ class DocumentService:
 
     # -- profiles and signing ----------------------------------------------------------
     def signature_profiles(self) -> list[SignatureProfile]:
-        """Profiles saved in the catalog, or the built-in defaults when none are."""
-        stored = [SignatureProfile.model_validate(p) for p in self.catalog.profiles()]
-        return stored or list(DEFAULT_PROFILES)
+        """The built-in profiles, overridden (by name) and extended by the saved ones."""
+        by_name = {p.name: p for p in DEFAULT_PROFILES}
+        for stored in self.catalog.profiles():
+            profile = SignatureProfile.model_validate(stored)
+            by_name[profile.name] = profile
+        return sorted(by_name.values(), key=lambda p: (p.category, p.order, p.name))
+
+    def save_profile(self, profile: SignatureProfile, *, actor: str) -> SignatureProfile:
+        """Create or replace a signature profile; its stamp image must be a stored PNG/JPEG."""
+        if profile.stamp_image is not None:
+            image = self.store.get(profile.stamp_image)
+            if not any(image.startswith(magic) for magic in IMAGE_TYPES):
+                raise InvalidInput(
+                    "the stamp image must be a stored PNG or JPEG", subject=profile.name
+                )
+        self.catalog.save_profile(profile.model_dump(mode="json"), actor)
+        return profile
 
     def _signers(
         self, data: bytes, category: str | None, names: list[str] | None

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from tests.factories_documents import encrypted_pdf, text_pdf
 
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.user_store import UserStore
 from procureflow.api.app import create_app
 from procureflow.api.routers.documents import get_documents
 from procureflow.config import Settings
+from tests.factories_documents import encrypted_pdf, text_pdf
 
 
 @pytest.fixture

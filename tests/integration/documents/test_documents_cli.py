@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from tests.factories_documents import renamed_binary, text_pdf
 from typer.testing import CliRunner
 
 from procureflow.cli import docs, keys
 from procureflow.config import get_settings
+from tests.factories_documents import renamed_binary, text_pdf
 
 
 @pytest.fixture
@@ -74,3 +74,21 @@ def test_bad_input_is_one_line_and_non_zero(workdir: Path) -> None:
         "error: contract.docx: not a DOCX, ODT or RTF file: it looks like an executable program"
     )
     assert not (workdir / "contract.pdf").exists()
+
+
+def test_profiles_can_be_listed_and_replaced_from_a_file(workdir: Path) -> None:
+    runner = CliRunner()
+    listed = json.loads(runner.invoke(docs.app, ["profiles", "--json"]).stdout)
+    nda = next(p for p in listed if p["name"] == "nda-legal")
+    nda["signer_name"] = "Robin Counsel"
+    nda["placement"]["page"] = 1
+    source = workdir / "nda-legal.json"
+    source.write_text(json.dumps(nda))
+    saved = runner.invoke(docs.app, ["profile-set", str(source), "--json"])
+    assert saved.exit_code == 0, saved.output
+    again = json.loads(runner.invoke(docs.app, ["profiles", "--json"]).stdout)
+    assert next(p for p in again if p["name"] == "nda-legal")["signer_name"] == "Robin Counsel"
+    nda["name"] = "Not A Valid Name"
+    source.write_text(json.dumps(nda))
+    bad = runner.invoke(docs.app, ["profile-set", str(source)])
+    assert bad.exit_code == 1 and "name: String should match pattern" in bad.stderr

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from tests.factories_documents import scanned_pdf, text_pdf
 
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.document_wiring import cached_document_service
 from procureflow.config import Settings
 from procureflow.documents.functions import document_functions
 from procureflow.errors import ConfigError, InvalidInput
+from tests.factories_documents import scanned_pdf, text_pdf
 
 
 class _Ctx:

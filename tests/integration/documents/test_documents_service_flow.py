@@ -12,6 +12,13 @@ from pathlib import Path
 import pikepdf
 import pytest
 import sqlalchemy as sa
+from PIL import Image
+
+from procureflow.adapters.db.audit_store import SqlAuditLog
+from procureflow.adapters.db.tables_documents import documents, signing_steps
+from procureflow.documents.convert import WarmLibreOffice
+from procureflow.documents.service import DocumentService
+from procureflow.errors import Conflict, DocumentRejected, InvalidInput
 from tests.factories_documents import (
     broken_xref_pdf,
     contract_docx,
@@ -20,12 +27,6 @@ from tests.factories_documents import (
     text_pdf,
     zip_bomb_docx,
 )
-
-from procureflow.adapters.db.audit_store import SqlAuditLog
-from procureflow.adapters.db.tables_documents import documents, signing_steps
-from procureflow.documents.convert import WarmLibreOffice
-from procureflow.documents.service import DocumentService
-from procureflow.errors import Conflict, DocumentRejected
 
 
 def _rendered(pdf: bytes, tmp_path: Path) -> tuple[str, int]:
@@ -179,3 +180,31 @@ def test_a_conversion_timeout_kills_libreoffice_and_the_next_one_works(
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
     assert warm_converter.convert(docx).pages == 2
+
+
+def test_a_saved_profile_with_a_signature_image_is_used_for_its_category(
+    service: DocumentService,
+) -> None:
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 100), (20, 40, 160)).save(picture, format="PNG")
+    image = service.ingest(picture.getvalue(), name="signature.png", actor="admin")
+    assert image.media_type == "image/png"
+    buyer = next(p for p in service.signature_profiles() if p.name == "po-buyer")
+    service.save_profile(
+        buyer.model_copy(update={"signer_name": "Dana Buyer", "stamp_image": image.sha256}),
+        actor="admin",
+    )
+    assert [p.signer_name for p in service.signature_profiles() if p.name == "po-buyer"] == [
+        "Dana Buyer"
+    ]
+    assert any(p.name == "contract-finance" for p in service.signature_profiles())  # defaults stay
+    order = service.ingest(
+        text_pdf(1, "Purchase Order PO number 4711"), name="po.pdf", actor="buyer"
+    )
+    signed = service.sign(order.sha256, actor="dana")
+    assert signed["signers"] == ["po-buyer"]
+    data = service.store.get(signed["document"]["sha256"])
+    assert service.verify(signed["document"]["sha256"], actor="dana")["valid"]
+    assert b"/Subtype /Image" in data or b"/Subtype/Image" in data
+    with pytest.raises(InvalidInput, match="PNG or JPEG"):
+        service.save_profile(buyer.model_copy(update={"stamp_image": order.sha256}), actor="admin")

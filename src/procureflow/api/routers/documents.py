@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from procureflow.adapters.document_wiring import build_document_service
 from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.documents.profiles import SignatureProfile
 from procureflow.documents.service import DocumentService
 from procureflow.errors import NotFound
 
@@ -74,6 +75,15 @@ def upload(docs: DocumentsDep, user: CurrentUser, file: UploadFile = File(...)) 
 def profiles(docs: DocumentsDep) -> list[dict[str, Any]]:
     """Signature profiles: category, co-signer order, identity, stamp placement."""
     return [p.model_dump() for p in docs.signature_profiles()]
+
+
+@router.put("/profiles/{name}")
+def save_profile(
+    name: str, body: SignatureProfile, docs: DocumentsDep, user: CurrentUser
+) -> dict[str, Any]:
+    """Create or replace a signature profile (the name in the path wins)."""
+    profile = SignatureProfile.model_validate({**body.model_dump(), "name": name})
+    return docs.save_profile(profile, actor=user.id).model_dump(mode="json")
 
 
 @router.post("/merge", status_code=201)
