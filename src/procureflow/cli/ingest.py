@@ -56,6 +56,78 @@ def ingest_email(
     emit(result, as_json=as_json, human=_show)
 
 
+@app.command("imap")
+@one_line_errors
+def ingest_imap(
+    once: bool = typer.Option(False, "--once", help="Poll one time and exit."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Poll the IMAP mailbox of PROCUREFLOW_IMAP_* settings and read each unseen mail
+    (refused mail is kept in quarantine and flagged seen; other failures retry)."""
+    import threading
+
+    from procureflow.adapters.db.master_repository import MasterDataRepository
+    from procureflow.adapters.imap_poller import ImapPoller, ImapSettings, PollResult
+    from procureflow.adapters.llm import mail_extractor_from_settings
+    from procureflow.adapters.storage import LocalContentStore
+    from procureflow.documents.email_message import EmailSettings
+    from procureflow.runtime.mail_intake import read_supplier_mail
+
+    readings: list[dict[str, Any]] = []
+    with context.store() as svc:
+        repository = MasterDataRepository(svc.engine)
+        quarantine = LocalContentStore(Path(svc.settings.data_dir) / "documents")
+        llm = mail_extractor_from_settings(svc.settings.llm_model)
+        limit = EmailSettings().max_bytes
+
+        def handle(raw: bytes, source: str) -> None:
+            _, output = read_supplier_mail(
+                raw,
+                source=source,
+                master=repository,
+                quarantine=quarantine,
+                llm=llm,
+                max_bytes=limit,
+            )
+            readings.append({"source": source, **output.model_dump(mode="json")})
+
+        poller = ImapPoller(ImapSettings(), handle)
+        if once:
+            result = poller.poll_once().to_json()
+            result["readings"] = readings
+            emit(result, as_json=as_json, human=_show_poll)
+            return
+
+        def report(outcome: PollResult) -> None:
+            data = outcome.to_json()
+            data["readings"] = list(readings)
+            readings.clear()
+            emit(data, as_json=as_json, human=_show_poll)
+
+        stop = threading.Event()
+        try:
+            poller.run(stop, on_result=report)
+        except KeyboardInterrupt:
+            stop.set()
+
+
+def _show_poll(r: dict[str, Any]) -> None:
+    console.print(
+        f"fetched {r['fetched']}: {len(r['handled'])} read, {len(r['rejected'])} refused, "
+        f"{len(r['failed'])} failed (left unseen)",
+        highlight=False,
+    )
+    for reading in r["readings"]:
+        who = reading["supplier_id"] or f"UNKNOWN SENDER {reading['sender_domain']}"
+        console.print(
+            f"  {reading['source']}: {reading['classification']} from {who}", highlight=False
+        )
+    for item in r["rejected"] + r["failed"]:
+        console.print(
+            f"  {item['source']}: {item.get('reason') or item.get('error')}", highlight=False
+        )
+
+
 def _show(r: dict[str, Any]) -> None:
     who = r["supplier_name"] or f"UNKNOWN SENDER ({r['sender_domain']})"
     console.print(f"[bold]{r['classification']}[/bold] from {who}", highlight=False)
@@ -85,4 +157,4 @@ def _show(r: dict[str, Any]) -> None:
         console.print(table)
 
 
-__all__ = ["app", "ingest_email"]
+__all__ = ["app", "ingest_email", "ingest_imap"]
