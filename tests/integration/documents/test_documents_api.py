@@ -82,3 +82,16 @@ def test_bad_uploads_and_unknown_documents_are_problems(client: TestClient) -> N
         "/api/v1/documents/merge", json={"documents": ["x"]}, headers={"Authorization": ""}
     )
     assert unauthenticated.status_code == 401
+
+
+def test_verify_an_uploaded_file_without_storing_it(client: TestClient) -> None:
+    unsigned = client.post(
+        "/api/v1/documents/verify", files={"file": ("x.pdf", text_pdf(1), "application/pdf")}
+    )
+    assert unsigned.status_code == 200
+    assert unsigned.json()["valid"] is False
+    assert unsigned.json()["problems"] == ["the document carries no signature"]
+    junk = client.post(
+        "/api/v1/documents/verify", files={"file": ("x.pdf", b"MZ\x90\x00", "application/pdf")}
+    )
+    assert junk.status_code == 422 and "not a PDF" in junk.json()["detail"]

@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -208,3 +209,24 @@ def test_a_saved_profile_with_a_signature_image_is_used_for_its_category(
     assert b"/Subtype /Image" in data or b"/Subtype/Image" in data
     with pytest.raises(InvalidInput, match="PNG or JPEG"):
         service.save_profile(buyer.model_copy(update={"stamp_image": order.sha256}), actor="admin")
+
+
+@pytest.mark.libreoffice
+def test_a_docx_libreoffice_cannot_open_is_refused_and_the_converter_lives_on(
+    service: DocumentService, warm_converter: WarmLibreOffice, tmp_path: Path
+) -> None:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("[Content_Types].xml", "<Types/>")
+        zipped.writestr("word/document.xml", "this is <not xml")
+    broken = service.ingest(archive.getvalue(), name="broken.docx", actor="clerk")
+    before = sorted(p.name for p in service.store.blobs.rglob("*") if p.is_file())  # type: ignore[attr-defined]
+    with pytest.raises(DocumentRejected, match="LibreOffice could not convert it"):
+        service.convert(broken.sha256, actor="clerk")
+    after = sorted(p.name for p in service.store.blobs.rglob("*") if p.is_file())  # type: ignore[attr-defined]
+    assert after == before  # no output stored
+    assert warm_converter.running
+    good = service.ingest(
+        contract_docx(tmp_path / "ok.docx").read_bytes(), name="ok.docx", actor="clerk"
+    )
+    assert service.convert(good.sha256, actor="clerk")["pages"] == 2

@@ -13,7 +13,7 @@ from procureflow.adapters.document_wiring import build_document_service
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.documents.profiles import SignatureProfile
 from procureflow.documents.service import DocumentService
-from procureflow.errors import NotFound
+from procureflow.errors import DocumentRejected, NotFound
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -69,6 +69,21 @@ def upload(docs: DocumentsDep, user: CurrentUser, file: UploadFile = File(...)) 
     """Store a PDF, DOCX, ODT, RTF or signature image; refused files are quarantined."""
     stored = docs.ingest_stream(file.file, name=file.filename or "upload", actor=user.id)
     return stored.to_json()
+
+
+@router.post("/verify")
+def verify_upload(
+    docs: DocumentsDep, user: CurrentUser, file: UploadFile = File(...)
+) -> dict[str, Any]:
+    """Verify the signatures of an uploaded PDF without storing it (a tampered or damaged
+    file gets a verdict, not an upload error)."""
+    data = file.file.read(docs.store.max_bytes + 1)
+    if len(data) > docs.store.max_bytes:
+        raise DocumentRejected(
+            f"file larger than the {docs.store.max_bytes // 2**20} MB limit",
+            subject=file.filename or "upload",
+        )
+    return docs.verify_file(data, name=file.filename or "upload.pdf", actor=user.id)
 
 
 @router.get("/profiles")
