@@ -22,12 +22,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conformance.ctk_runner import load_scenarios, run_scenario  # noqa: E402
-from tests.conformance.fake_services import local_services  # noqa: E402
-
 from procureflow.errors import PlaybookInvalid  # noqa: E402
 from procureflow.playbooks import load_playbook  # noqa: E402
 from procureflow.runtime.memory import FakeClock, InMemoryRuntime  # noqa: E402
+from tests.conformance.ctk_runner import load_scenarios, run_scenario  # noqa: E402
+from tests.conformance.fake_services import local_services  # noqa: E402
 
 DEFAULT_SPEC = ROOT.parent / "shared" / "data" / "serverless-workflow"
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tests.conformance.ctk_runner import Scenario, load_scenarios, run_scenario
 from tests.conformance.fake_services import LocalServicesClient, local_services
 

@@ -6,12 +6,12 @@ import base64
 from typing import Any
 
 import pytest
-from tests.unit.runtime.runtime_helpers import playbook, runtime
 
 from procureflow.playbooks import list_builtin, load_playbook_file
 from procureflow.runtime.faults import WorkflowFaulted
 from procureflow.runtime.memory import FakeClock, InMemoryRuntime
 from procureflow.runtime.ports import CallContext, HttpRequest, HttpResponse
+from tests.unit.runtime.runtime_helpers import playbook, runtime
 
 
 class SupplierApi:
@@ -92,30 +92,36 @@ def test_a_function_declared_in_use_runs_with_the_callers_arguments() -> None:
     assert api.requests[0].url == "https://supplier.example/stock/B-2"
 
 
-def _approval(decisions: list[Any]) -> Any:
+def _approval(asked: list[Any]) -> Any:
     """A human task: ask, wait within the SLA, escalate once, then decide."""
 
     def approve(arguments: dict[str, Any], ctx: CallContext) -> Any:
-        chain = ["budget-owner", "cfo"]
-        for level, role in enumerate(chain):
-            ctx.durability.step(
-                f"{ctx.task_key}/ask/{level}", lambda r=role: decisions.append(("asked", r))
-            )
+        assert arguments["action"]["kind"] == "purchase_order"
+        for level, role in enumerate(["budget_owner", "cfo"]):
+            ctx.durability.step(f"{ctx.task_key}/ask/{level}", lambda r=role: asked.append(r))
             answer = ctx.durability.receive(
-                f"{ctx.task_key}/answer/{level}", f"approval:{ctx.task_key}", 3600
+                f"{ctx.task_key}/answer/{level}", f"approval:{ctx.task_key}", 24 * 3600
             )
             if answer is not None:
-                return {"decision": answer["decision"], "approver": answer["by"]}
-        return {"decision": "rejected", "approver": "sla-expired"}
+                return {"status": answer["status"], "decided_by": answer["by"]}
+        return {"status": "expired", "decided_by": None}
 
     return approve
 
 
-def _guard(limit: int) -> Any:
+def _guard(limit: float) -> Any:
     def guard(arguments: dict[str, Any], ctx: CallContext) -> Any:
-        return {"allowed": int(arguments["amount"]) <= limit, "role": "budget-owner"}
+        amount = arguments["facts"]["action"]["amount"]["amount"]
+        return {"outcome": "allow" if amount <= limit else "require_approval"}
 
     return guard
+
+
+def _demo_runtime(asked: list[Any]) -> InMemoryRuntime:
+    rt = runtime()
+    rt.functions.register("procureflow.guard", _guard(10000))
+    rt.functions.register("procureflow.approval", _approval(asked), durable_step=False)
+    return rt
 
 
 def _demo() -> Any:
@@ -124,36 +130,42 @@ def _demo() -> Any:
 
 def test_builtin_approval_demo_releases_within_limits_without_asking() -> None:
     asked: list[Any] = []
-    rt = runtime()
-    rt.functions.register("procureflow.guard", _guard(1000))
-    rt.functions.register("procureflow.approval", _approval(asked), durable_step=False)
-    order = {"amount": 500, "currency": "EUR", "category": "parts"}
-    output = rt.run(_demo(), order)
-    assert output["released"] is True and output["decidedBy"] == "guardrail"
+    rt = _demo_runtime(asked)
+    output = rt.run(_demo(), {"amount": 500, "currency": "EUR", "category": "it"})
+    assert (output["guard"], output["released"]) == ("allow", True)
     assert asked == []
-    assert rt.events.published[0]["type"] == "procureflow.purchase.released.v1"
+    (released,) = rt.events.published
+    assert released["type"] == "procureflow.purchase.released.v1"
+    assert released["data"]["amount"] == {"amount": 500, "currency": "EUR"}
 
 
 def test_builtin_approval_demo_escalates_after_the_sla_and_records_the_approver() -> None:
     asked: list[Any] = []
-    rt = runtime()
-    rt.functions.register("procureflow.guard", _guard(1000))
-    rt.functions.register("procureflow.approval", _approval(asked), durable_step=False)
-    rt.durability.send("approval:do/askApprover", None)  # nothing for the budget owner
-    order = {"amount": 5000, "currency": "EUR", "category": "parts"}
+    rt = _demo_runtime(asked)
+    clock = rt.clock
+    assert isinstance(clock, FakeClock)
 
-    def cfo_answers(seconds: float) -> None:
-        FakeClock.sleep(rt.clock, seconds)  # type: ignore[arg-type]
-        rt.durability.send("approval:do/askApprover", {"decision": "approved", "by": "cfo@example"})
+    def cfo_answers_after_the_first_sla(seconds: float) -> None:
+        FakeClock.sleep(clock, seconds)
+        if len(clock.slept) == 2:  # the budget owner's SLA passed in silence; the CFO answers
+            rt.durability.send(
+                "approval:do/askApprover", {"status": "approved", "by": "cfo@example"}
+            )
 
-    rt.clock.sleep = cfo_answers  # type: ignore[method-assign]
-    output = rt.run(_demo(), order)
-    assert asked == [("asked", "budget-owner"), ("asked", "cfo")]
-    assert (output["decision"], output["decidedBy"], output["released"]) == (
-        "approved",
-        "cfo@example",
-        True,
-    )
+    clock.sleep = cfo_answers_after_the_first_sla  # type: ignore[method-assign]
+    output = rt.run(_demo(), {"amount": 50000, "currency": "EUR", "category": "it"})
+    assert asked == ["budget_owner", "cfo"]
+    assert clock.slept == [86400.0, 86400.0]
+    assert output["approval"] == {"status": "approved", "decidedBy": "cfo@example"}
+    assert output["released"] is True
+
+
+def test_builtin_approval_demo_refuses_when_nobody_approves() -> None:
+    asked: list[Any] = []
+    rt = _demo_runtime(asked)
+    output = rt.run(_demo(), {"amount": 50000, "currency": "EUR", "category": "it"})
+    assert output["released"] is False and output["approval"]["status"] == "expired"
+    assert rt.events.published == []
 
 
 def test_a_replay_returns_recorded_results_without_running_functions_again() -> None:
@@ -217,8 +229,7 @@ def test_a_declared_function_can_preset_arguments_of_a_registered_one() -> None:
 
 
 def test_workflow_input_schema_refuses_bad_input_before_anything_runs() -> None:
-    rt = runtime()
-    rt.functions.register("procureflow.guard", _guard(1000))
+    rt = _demo_runtime([])
     with pytest.raises(WorkflowFaulted) as caught:
         rt.run(_demo(), {"amount": 5})
     error = caught.value.error

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from tests.unit.runtime.runtime_helpers import playbook, runtime
 
 from procureflow.playbooks import list_builtin, load_playbook, load_playbook_file
 from procureflow.runtime.faults import WorkflowFaulted
+from tests.unit.runtime.runtime_helpers import playbook, runtime
 
 
 def test_input_from_output_as_and_export_as_shape_data_and_context() -> None:

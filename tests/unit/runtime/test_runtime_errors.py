@@ -6,11 +6,11 @@ import textwrap
 from typing import Any
 
 import pytest
-from tests.unit.runtime.runtime_helpers import playbook, runtime
 
 from procureflow.errors import InvalidInput
 from procureflow.runtime.faults import WorkflowFaulted
 from procureflow.runtime.ports import CallContext
+from tests.unit.runtime.runtime_helpers import playbook, runtime
 
 USE_ERRORS = """\
 use:

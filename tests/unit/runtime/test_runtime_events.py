@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.unit.runtime.runtime_helpers import playbook, runtime
 
 from procureflow.playbooks import load_playbook
 from procureflow.runtime.faults import WorkflowFaulted
+from tests.unit.runtime.runtime_helpers import playbook, runtime
 
 REPLY = "com.example.supplier.replied.v1"
 
