@@ -150,7 +150,7 @@ class WarmLibreOffice:
         )
         log.close()
         answer = self._read_line(self.start_timeout)
-        if answer is None or not json.loads(answer).get("ready"):
+        if not answer or not json.loads(answer).get("ready"):
             self._stop()
             raise ConfigError(
                 "LibreOffice did not start (is python3-uno installed?)", subject="converter"
@@ -174,8 +174,7 @@ class WarmLibreOffice:
             selector.register(stdout, selectors.EVENT_READ)
             if not selector.select(timeout):
                 return None
-        line = stdout.readline()
-        return line or None
+        return stdout.readline()  # b"" when the bridge has exited
 
     @property
     def running(self) -> bool:
@@ -216,6 +215,11 @@ class WarmLibreOffice:
                 raise DocumentRejected(
                     f"conversion did not finish within {self.timeout:g} s and was stopped",
                     subject=name,
+                )
+            if not line:
+                self._stop()
+                raise DocumentRejected(
+                    "LibreOffice stopped unexpectedly during the conversion", subject=name
                 )
             answer = json.loads(line)
             if not answer.get("ok"):

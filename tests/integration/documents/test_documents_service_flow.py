@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import subprocess
 import zipfile
 from pathlib import Path
@@ -14,6 +15,8 @@ import pikepdf
 import pytest
 import sqlalchemy as sa
 from PIL import Image
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.tables_documents import documents, signing_steps
@@ -230,3 +233,51 @@ def test_a_docx_libreoffice_cannot_open_is_refused_and_the_converter_lives_on(
         contract_docx(tmp_path / "ok.docx").read_bytes(), name="ok.docx", actor="clerk"
     )
     assert service.convert(good.sha256, actor="clerk")["pages"] == 2
+
+
+@pytest.mark.libreoffice
+def test_issue_check_docx_to_co_signed_pdf_and_both_tamperings_fail(
+    service: DocumentService, tmp_path: Path
+) -> None:
+    """The whole path a contract takes: DOCX → PDF → classified → two co-signers →
+    verified; then one changed byte, and separately an incremental page edit, must fail."""
+    docx = service.ingest(
+        contract_docx(tmp_path / "sa.docx").read_bytes(), name="sa.docx", actor="legal"
+    )
+    pdf = service.convert(docx.sha256, actor="legal")["document"]["sha256"]
+    signed = service.sign(pdf, actor="legal")  # category from classification
+    assert signed["signers"] == ["contract-procurement", "contract-finance"]
+    final = service.store.get(signed["document"]["sha256"])
+    text, pages = _rendered(final, tmp_path)
+    assert pages == 2 and "Signed by Chief Financial Officer" in text and "HP-300" in text
+    assert service.verify_file(final, name="sa.signed.pdf", actor="auditor")["valid"]
+
+    flipped = bytearray(final)
+    at = flipped.index(b"/MediaBox") + 12
+    while not chr(flipped[at]).isdigit():
+        at += 1
+    flipped[at] = ord("1") if flipped[at] != ord("1") else ord("2")
+    one_byte = service.verify_file(bytes(flipped), name="one-byte.pdf", actor="auditor")
+    assert not one_byte["valid"] and not any(s["intact"] for s in one_byte["signatures"])
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(final))
+    writer.add_stream_to_page(0, writer.add_object(generic.StreamObject(stream_data=b"\nq Q\n")))
+    edited = io.BytesIO()
+    writer.write(edited)
+    page_edit = service.verify_file(edited.getvalue(), name="edited.pdf", actor="auditor")
+    assert not page_edit["valid"]
+    assert all(s["modified_after_signing"] for s in page_edit["signatures"])
+
+
+@pytest.mark.libreoffice
+def test_a_crashed_libreoffice_is_restarted_on_the_next_conversion(
+    warm_converter: WarmLibreOffice, tmp_path: Path
+) -> None:
+    docx = contract_docx(tmp_path / "c.docx").read_bytes()
+    warm_converter.convert(docx)
+    starts = warm_converter.starts
+    office_pid = warm_converter.pids[0]
+    os.killpg(office_pid, signal.SIGKILL)  # LibreOffice crashes between two requests
+    os.waitpid(office_pid, 0)
+    assert warm_converter.convert(docx).pages == 2
+    assert warm_converter.starts == starts + 1
