@@ -29,6 +29,7 @@ from procureflow.domain.inventory import ImpactProjection, StockPosition, projec
 from procureflow.domain.master import MasterDataSet, Supplier
 
 NAME = "risk-monitor"
+MIN_SCORE_NAME = "min_sku_match_score"
 _PLAYBOOKS = {"delay_notice": "supply-disruption", "price_change": "price-change"}
 
 
@@ -113,9 +114,17 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
     input_model = RiskMonitorInput
     output_model = RiskMonitorOutput
 
-    def __init__(self, master: MasterDataSource, llm: LlmExtractor | None = None) -> None:
+    def __init__(
+        self,
+        master: MasterDataSource,
+        llm: LlmExtractor | None = None,
+        *,
+        min_sku_match_score: float = 80.0,
+    ) -> None:
+        """``min_sku_match_score`` (the mandate's bound, 0–100) drops weaker fuzzy matches."""
         self.master = master
         self.llm = llm
+        self.min_sku_match_score = min_sku_match_score
 
     def decide(self, data: RiskMonitorInput) -> RiskMonitorOutput:
         """Read ``data`` and return the classification, every extracted field and the impact."""
@@ -127,10 +136,17 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
         reading = reading_from_rules(facts, master)
         if self.llm is not None:
             reading = reading_from_llm(self.llm, data, facts, master, as_of, fallback=reading)
+        weak = [i for i in reading.items if i.match != "llm" and i.score < self.min_sku_match_score]
+        reading.items = [i for i in reading.items if i not in weak]
         delay = work_out_delay(reading, as_of) if reading.classification == "delay_notice" else None
         impacts = self._impacts(reading, delay, master, as_of)
         severity = worst([i.severity for i in impacts])
-        decision = self._decision(data, reading, facts, supplier, domain, delay, impacts)
+        weak_note = "".join(
+            f"; {i.sku} dropped: match score {i.score} below {MIN_SCORE_NAME} "
+            f"{self.min_sku_match_score}"
+            for i in weak
+        )
+        decision = self._decision(data, reading, facts, supplier, domain, delay, impacts, weak_note)
         return RiskMonitorOutput(
             decision=decision,
             classification=reading.classification,
@@ -192,6 +208,7 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
         domain: str,
         delay: DelayFacts | None,
         impacts: Sequence[ImpactProjection],
+        weak_note: str = "",
     ) -> Decision:
         scores = facts.scores.scores
         choice = reading.classification
@@ -223,8 +240,11 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
                 GuardrailCheck(
                     name="items found in the item master",
                     passed=bool(reading.items),
-                    detail=", ".join(f"{i.sku} ({i.match})" for i in reading.items)
-                    or "no SKU or description of the item master found in the mail",
+                    detail=(
+                        ", ".join(f"{i.sku} ({i.match})" for i in reading.items)
+                        or "no SKU or description of the item master found in the mail"
+                    )
+                    + weak_note,
                 )
             )
         if delay is not None:

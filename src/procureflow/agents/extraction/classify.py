@@ -2,7 +2,7 @@
 
 Each sentence (and the subject) is scored against the cue tables of
 :mod:`~procureflow.agents.extraction.lexicon`; a delay sentence that also states a
-duration or a new date scores one point more. The class with the higher total wins if
+duration or a date scores one point more. The class with the higher total wins if
 it reaches :data:`~procureflow.agents.extraction.lexicon.CLASS_THRESHOLD`; otherwise the
 mail is *other*. The sentences that scored are the evidence.
 """
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from procureflow.agents.extraction.dates import mentions_date
 from procureflow.agents.extraction.durations import find_durations
 from procureflow.agents.extraction.lexicon import CLASS_THRESHOLD, DELAY_CUES, PRICE_CUES, Cue
 
@@ -48,7 +49,7 @@ def classify(subject: str, sentences: Sequence[str]) -> ClassScores:
     )
     for sentence in [subject, *sentences] if subject else sentences:
         delay = _weight(DELAY_CUES, sentence)
-        if delay and find_durations(sentence):
+        if delay and (find_durations(sentence) or mentions_date(sentence)):
             delay += 1.0
         price = _weight(PRICE_CUES, sentence)
         if delay:

@@ -4,7 +4,9 @@ Numeric dates (``2026-12-07``, ``07.12.2026``, ``07/12/2026``) are read day-firs
 European buyers write them, unless the first number cannot be a month and the second
 can (``12/31/2026``). Written-out dates ("1 December 2026", "December 1, 2026",
 "15. März 2027", "7 décembre 2026", also without a year) are parsed with dateparser in
-the mail's language. A date is *original* or *new* by the nearest marker word before it
+the mail's language. A calendar week ("KW 51", "CW 51/2026", "week 51", "semaine 51")
+stands for the Friday of that ISO week: goods promised "in week 51" may come on its last
+working day. A date is *original* or *new* by the nearest marker word before it
 in its sentence ("originally", "statt", "initialement" / "new", "auf den", "désormais").
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Literal
 
@@ -40,6 +42,11 @@ _PATTERNS = [
         rf"\b(?P<text>(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?{_YEAR})\b", re.IGNORECASE
     ),
 ]
+_WEEK = re.compile(
+    r"\b(?:KW|CW|wk|week|Woche|Kalenderwoche|semaine|sem\.)\s*(?P<week>\d{1,2})"
+    r"(?:\s*(?:/|of|-|\s)\s*(?P<year>\d{4}))?\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,19 @@ def _written(text: str, language: str, base: date) -> date | None:
     return parsed.date() if parsed else None
 
 
+def _week(week: int, year_text: str | None, base: date) -> date | None:
+    """The Friday of ISO ``week``; without a year, the next such week from ``base``."""
+    years = [int(year_text)] if year_text else [base.year, base.year + 1]
+    for year in years:
+        try:
+            friday = date.fromisocalendar(year, week, 5)
+        except ValueError:
+            continue
+        if year_text or friday >= base - timedelta(days=7):
+            return friday
+    return None
+
+
 def _role(sentence: str, start: int, previous_end: int) -> DateRole:
     window = sentence[previous_end:start]
     best: tuple[int, DateRole] | None = None
@@ -89,6 +109,11 @@ def _role(sentence: str, start: int, previous_end: int) -> DateRole:
             if best is None or distance < best[0]:
                 best = (distance, role)  # type: ignore[assignment]
     return best[1] if best else "other"
+
+
+def mentions_date(sentence: str) -> bool:
+    """True when ``sentence`` contains something shaped like a date or a calendar week."""
+    return any(p.search(sentence) for p in (*_PATTERNS, _WEEK))
 
 
 def find_dates(sentence: str, *, language: str, base: date) -> list[FoundDate]:
@@ -101,6 +126,12 @@ def find_dates(sentence: str, *, language: str, base: date) -> list[FoundDate]:
             value = _numeric(match) if index < 2 else _written(match["text"], language, base)
             if value is not None:
                 spans.append((match.start(), match.end(), value))
+    for match in _WEEK.finditer(sentence):
+        if any(s <= match.start() < e for s, e, _ in spans):
+            continue
+        week_date = _week(int(match["week"]), match["year"], base)
+        if week_date is not None:
+            spans.append((match.start(), match.end(), week_date))
     spans.sort()
     found: list[FoundDate] = []
     previous_end = 0
@@ -111,4 +142,4 @@ def find_dates(sentence: str, *, language: str, base: date) -> list[FoundDate]:
     return found
 
 
-__all__ = ["DateRole", "FoundDate", "find_dates"]
+__all__ = ["DateRole", "FoundDate", "find_dates", "mentions_date"]

@@ -17,11 +17,11 @@ from procureflow.agents.extraction.dates import FoundDate, find_dates
 from procureflow.agents.extraction.durations import Duration, find_durations
 from procureflow.agents.extraction.lexicon import EFFECTIVE_MARKERS
 from procureflow.agents.extraction.references import (
-    find_amounts,
     find_force_majeure,
     find_percentages,
     find_po_numbers,
     find_reason,
+    new_and_old_price,
 )
 from procureflow.agents.extraction.skus import SkuHit, match_skus
 from procureflow.agents.extraction.text import detect_language, sentences
@@ -89,14 +89,15 @@ def _price_facts(facts: MailFacts, base: date) -> None:
             dates = find_dates(sentence, language=facts.language, base=base)
             if dates:
                 facts.effective_date = dates[0].value
+    price_lines = facts.scores.evidence["price_change"]
     for hit in facts.skus:
-        for sentence in facts.sentences:
-            if hit.text.lower() not in sentence.lower():
-                continue
-            amounts = find_amounts(sentence)
-            if amounts:
-                new, currency = amounts[0]
-                old = amounts[1][0] if len(amounts) > 1 and amounts[1][1] == currency else None
+        own = [s for s in facts.sentences if hit.text.lower() in s.lower()]
+        # with one item only, a price line that does not repeat its code still speaks of it
+        candidates = own + (price_lines if len(facts.skus) == 1 else [])
+        for sentence in candidates:
+            found = new_and_old_price(sentence)
+            if found:
+                (new, currency), old = found
                 facts.price_quotes.append(PriceQuote(hit.sku, new, currency, old))
                 break
 

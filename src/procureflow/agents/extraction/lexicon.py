@@ -67,6 +67,7 @@ PRICE_CUES = _cues(
     (r"\bneue[rn]? (?:stück)?preis\w*", 1.5),
     (r"\b(?:teuerungs|material|energie)zuschl[äa]g\w*", 1.5),
     (r"\bpreise\b.{0,160}(?:erhöh|steig|anheb|anpass)\w*", 2.0),
+    (r"\b(?:erhöh|steiger|anheb|anpass)\w*\b.{0,80}\b(?:preise?|tarife?)\b", 2.0),
     # French
     (
         r"\b(?:augmentation|hausse|révision|ajustement) (?:de |des |de nos |du )?(?:prix|tarifs?)\b",
@@ -74,6 +75,7 @@ PRICE_CUES = _cues(
     ),
     (r"\bajustement tarifaire\b", 2.5),
     (r"\bnouveaux? (?:prix|tarifs?)\b", 1.5),
+    (r"\b(?:augment|relev|ajust)\w*\b.{0,80}\b(?:nos |les |des )?(?:prix|tarifs?)\b", 2.0),
     (r"\bsurco[uû]t\b", 1.5),
 )
 
@@ -91,17 +93,18 @@ REASON_MARKERS = re.compile(
 )
 
 ORIGINAL_DATE_MARKERS = re.compile(
-    r"\b(?:originally|original|initially|previously|instead of|was due|planned|confirmed for|"
-    r"ursprünglich\w*|statt|anstatt|anstelle|bisher\w*|geplant\w*|vorgesehen\w*|bestätigt\w*|"
+    r"\b(?:originally|original|initially|previously|instead of|was due|planned|confirmed for|from|"
+    r"von|vom|ursprünglich\w*|statt|anstatt|anstelle|bisher\w*|geplant\w*|vorgesehen\w*|bestätigt\w*|"
     r"initialement|prévue?s?|au lieu d[ue]|originale?s?|précédemment|confirmée?s?)\b",
     _I,
 )
 
 NEW_DATE_MARKERS = re.compile(
-    r"\b(?:new|revised|now|postponed to|moved to|rescheduled (?:to|for)|not before|"
+    r"\b(?:new|revised|now|postponed to|moved to|rescheduled (?:to|for)|not before|until|"
     r"earliest|only be (?:shipped|delivered|dispatched)(?: on)?|"
-    r"neue[rn]?|auf den|verschiebt sich|voraussichtlich|frühestens|nun|jetzt|"
-    r"nouvelle|reportée? (?:au|à)|décalée? (?:au|à)|désormais|à présent|au plus tôt)\b",
+    r"to|auf|neu(?:e[rn]?)?|auf den|auf die|in die|verschiebt sich|voraussichtlich|frühestens|nun|jetzt|"
+    r"nouvelle|reportée? (?:au|à)|décalée? (?:au|à)|désormais|à présent|au plus tôt|"
+    r"jusqu'au|jusqu’au)\b",
     _I,
 )
 

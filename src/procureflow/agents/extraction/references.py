@@ -72,9 +72,45 @@ def find_percentages(sentence: str) -> list[Decimal]:
     return values
 
 
-def find_amounts(sentence: str) -> list[tuple[Decimal, str]]:
-    """Money amounts with their currency (``USD 8.46``, ``8,46 €``) in order."""
-    found: list[tuple[Decimal, str]] = []
+_OLD_PRICE = re.compile(
+    r"\b(?:previously|formerly|was|old|instead of|from|bisher|vorher|alt|statt|anstatt|von|"
+    r"auparavant|précédemment|ancien|au lieu de)\b",
+    re.IGNORECASE,
+)
+_NEW_PRICE = re.compile(r"\b(?:new|now|to|neu\w*|nun|auf|nouveau|désormais|à)\b", re.IGNORECASE)
+
+
+def new_and_old_price(sentence: str) -> tuple[tuple[Decimal, str], Decimal | None] | None:
+    """The new price (with currency) and the old one, if stated, in a price sentence.
+
+    An amount right after "previously", "bisher", "auparavant", "from" … is the old
+    price; the first other amount is the new one ("USD 8.46 (previously USD 7.80)",
+    "von 86,00 EUR auf 91,59 EUR").
+    """
+    amounts = find_amounts(sentence)
+    if not amounts:
+        return None
+    new: tuple[Decimal, str] | None = None
+    old: Decimal | None = None
+    previous_end = 0
+    for value, currency, start, end in amounts:
+        window = sentence[previous_end:start]
+        olds = [m.end() for m in _OLD_PRICE.finditer(window)]
+        news = [m.end() for m in _NEW_PRICE.finditer(window)]
+        is_old = bool(olds) and (not news or max(olds) > max(news))
+        if is_old and old is None:
+            old = value
+        elif not is_old and new is None:
+            new = (value, currency)
+        previous_end = end
+    if new is None:
+        return None
+    return new, old
+
+
+def find_amounts(sentence: str) -> list[tuple[Decimal, str, int, int]]:
+    """Money amounts with their currency (``USD 8.46``, ``8,46 €``) and where they stand."""
+    found: list[tuple[Decimal, str, int, int]] = []
     for match in _AMOUNT.finditer(sentence):
         number = match["num1"] or match["num2"]
         currency = match["cur1"] or match["cur2"]
@@ -92,7 +128,9 @@ def find_amounts(sentence: str) -> list[tuple[Decimal, str]]:
                 else text.replace(",", "")
             )
         try:
-            found.append((Decimal(text), _SYMBOLS.get(currency, currency)))
+            found.append(
+                (Decimal(text), _SYMBOLS.get(currency, currency), match.start(), match.end())
+            )
         except InvalidOperation:
             continue
     return found
@@ -104,4 +142,5 @@ __all__ = [
     "find_percentages",
     "find_po_numbers",
     "find_reason",
+    "new_and_old_price",
 ]
