@@ -103,7 +103,7 @@ lanes = sa.Table(
     metadata,
     sa.Column("origin", sa.String(5), primary_key=True),
     sa.Column("destination", sa.String(5), primary_key=True),
-    sa.Column("mode", sa.String(10), primary_key=True),
+    sa.Column("mode", sa.String(20), primary_key=True),
     sa.Column("cost_per_kg", DecimalText(), nullable=False),
     sa.Column("transit_days", sa.Integer(), nullable=False),
     sa.Column("co2e_kg_per_tkm", DecimalText(), nullable=True),
