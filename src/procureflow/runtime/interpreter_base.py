@@ -373,6 +373,18 @@ class InterpreterBase:
         )
 
 
+ENGINE_PACKAGES = frozenset({"dbos"})
+
+
+def is_engine_error(exc: BaseException) -> bool:
+    """True for errors of the durable-execution engine (cancellation, shutdown, recovery).
+
+    They are not playbook errors: turning them into a DSL fault would mark an instance
+    faulted that the engine means to resume, so they propagate untouched.
+    """
+    return any(klass.__module__.split(".", 1)[0] in ENGINE_PACKAGES for klass in type(exc).__mro__)
+
+
 def fault_from_exception(exc: Exception, pointer: str) -> WorkflowFaulted:
     """A DSL error for an exception a custom function raised."""
     if isinstance(exc, WorkflowFaulted):
@@ -382,4 +394,13 @@ def fault_from_exception(exc: Exception, pointer: str) -> WorkflowFaulted:
     return fault("runtime", 500, type(exc).__name__, str(exc), pointer)
 
 
-__all__ = ["Flow", "InterpreterBase", "RUNTIME_DESCRIPTOR", "Scope", "Work", "fault_from_exception"]
+__all__ = [
+    "ENGINE_PACKAGES",
+    "Flow",
+    "InterpreterBase",
+    "RUNTIME_DESCRIPTOR",
+    "Scope",
+    "Work",
+    "fault_from_exception",
+    "is_engine_error",
+]

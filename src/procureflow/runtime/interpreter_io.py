@@ -19,7 +19,7 @@ from procureflow.playbooks.model_tasks import (
     WaitTask,
 )
 from procureflow.runtime.faults import WorkflowFaulted, fault
-from procureflow.runtime.interpreter_base import Flow, Scope, fault_from_exception
+from procureflow.runtime.interpreter_base import Flow, Scope, fault_from_exception, is_engine_error
 from procureflow.runtime.interpreter_http import HttpCalls
 from procureflow.runtime.ports import CallContext, FunctionSpec
 
@@ -103,7 +103,9 @@ class IoTasks(HttpCalls):
         )
         try:
             return to_jsonable_python(spec.fn(dict(arguments), context))
-        except Exception as exc:  # every failure of a function is a DSL error
+        except Exception as exc:  # a function's failure is a DSL error …
+            if is_engine_error(exc):  # … but the engine's own signals must reach it
+                raise
             raise fault_from_exception(exc, pointer) from None
 
     def _call_declared(

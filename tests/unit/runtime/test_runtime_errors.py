@@ -189,3 +189,19 @@ def test_unknown_function_and_unsupported_protocols_fault_clearly() -> None:
     run = "- r:\n    run:\n      shell:\n        command: ls\n"
     with pytest.raises(WorkflowFaulted, match="run.shell is not supported"):
         runtime().run(playbook(run), {})
+
+
+def test_errors_of_the_durable_engine_are_not_turned_into_playbook_faults() -> None:
+    class EngineShutdown(Exception):
+        """Stands for the engine's own signal (cancellation, shutdown)."""
+
+    EngineShutdown.__module__ = "dbos._error"
+
+    def interrupted(arguments: dict[str, Any], ctx: CallContext) -> Any:
+        raise EngineShutdown("the engine is shutting down")
+
+    rt = runtime()
+    rt.functions.register("procureflow.approval", interrupted, durable_step=False)
+    with pytest.raises(EngineShutdown):
+        rt.run(playbook("- ask:\n    call: procureflow.approval\n"), {})
+    assert all(r.status != "faulted" for r in rt.observer.finished)
