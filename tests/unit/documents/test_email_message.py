@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from procureflow.adapters.storage import LocalContentStore
 from procureflow.demo import demo_emails
@@ -103,3 +105,31 @@ def test_a_readable_mail_leaves_nothing_in_quarantine(tmp_path: Path) -> None:
     mail = parse_email_or_quarantine(HEADERS + b"\r\nDelayed by 2 weeks.\r\n", quarantine=store)
     assert mail.text.strip() == "Delayed by 2 weeks."
     assert store.quarantined() == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=2000),
+        st.builds(
+            lambda head, body: head + b"\r\n\r\n" + body,
+            st.sampled_from(
+                [
+                    HEADERS,
+                    HEADERS + b"Content-Type: multipart/alternative; boundary=x\r\n",
+                    HEADERS + b"Content-Type: text/html; charset=utf-16\r\n",
+                    HEADERS + b"Content-Transfer-Encoding: base64\r\n",
+                    b"From: =?utf-8?q?broken?= <>\r\n",
+                ]
+            ),
+            st.binary(max_size=1000),
+        ),
+    )
+)
+def test_any_bytes_are_read_or_refused_never_crash(raw: bytes) -> None:
+    try:
+        mail = parse_email(raw, source="fuzz.eml")
+    except DocumentRejected as exc:
+        assert str(exc).startswith("fuzz.eml: ")
+    else:
+        assert "@" in mail.sender and mail.sender_domain
