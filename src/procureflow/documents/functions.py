@@ -122,17 +122,22 @@ def document_functions(
         )
 
     def sign(args: dict[str, Any], ctx: Any) -> Any:
-        actor = _actor(args, ctx)
+        # a retried step (same idempotency key) gets its first result, never a 2nd signature
+        actor, key = _actor(args, ctx), getattr(ctx, "idempotency_key", None)
         if args.get("session"):
             return service().sign_next(
-                str(args["session"]), actor=actor, profile=args.get("profile")
+                str(args["session"]), actor=actor, profile=args.get("profile"), idempotency_key=key
             )
         sha = _text(args, "document")
         category = args.get("category")
         profiles = _names(args.get("profiles"))
         if args.get("prepare_only"):
-            return service().prepare_signing(sha, actor=actor, category=category, profiles=profiles)
-        return service().sign(sha, actor=actor, category=category, profiles=profiles)
+            return service().prepare_signing(
+                sha, actor=actor, category=category, profiles=profiles, idempotency_key=key
+            )
+        return service().sign(
+            sha, actor=actor, category=category, profiles=profiles, idempotency_key=key
+        )
 
     def verify(args: dict[str, Any], ctx: Any) -> Any:
         sha = _text(args, "document")

@@ -39,6 +39,10 @@ class OperationRecord:
     outputs: list[StoredDocument]
     profile: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    effect_key: str | None = None
+    """An idempotency key: recorded with ``effect_result`` in the same transaction, so a
+    retried playbook step gets the first result instead of doing the work twice."""
+    effect_result: dict[str, Any] | None = None
 
     def audit_payload(self) -> dict[str, Any]:
         """What the audit ledger keeps about it."""
@@ -83,6 +87,10 @@ class DocumentCatalog(Protocol):
 
     def document(self, sha256: str) -> StoredDocument | None:
         """A recorded document."""
+        ...
+
+    def effect(self, key: str) -> dict[str, Any] | None:
+        """The result recorded under an idempotency key, if any."""
         ...
 
     def history(self, sha256: str) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ are thin layers over this class."""
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any, BinaryIO
@@ -14,36 +13,17 @@ from typing import Any, BinaryIO
 from procureflow.documents import pdfops
 from procureflow.documents.classify import LlmClassifier, classify_text, document_text
 from procureflow.documents.convert import Converter
+from procureflow.documents.cosigning import CoSigning
 from procureflow.documents.keys import KeyInfo, Keystore
+from procureflow.documents.media import IMAGE_TYPES, OFFICE_TYPES, PDF, stem
 from procureflow.documents.office_input import office_kind
-from procureflow.documents.pdfguard import looks_like_pdf, open_pdf, refuse_if_signed
+from procureflow.documents.pdfguard import looks_like_pdf, open_pdf
 from procureflow.documents.ports import BlobStore, DocumentCatalog, OperationRecord, StoredDocument
-from procureflow.documents.profiles import (
-    DEFAULT_PROFILES,
-    SignatureProfile,
-    profile_named,
-    profiles_for,
-)
-from procureflow.documents.signing import sign_pdf
-from procureflow.documents.stamping import apply_draft_stamps
 from procureflow.documents.verify import verify_pdf
-from procureflow.errors import Conflict, DocumentRejected, InvalidInput, NotFound
-
-PDF = "application/pdf"
-OFFICE_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "rtf": "application/rtf",
-    "doc": "application/msword",
-}
-IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+from procureflow.errors import DocumentRejected, InvalidInput
 
 
-def _stem(name: str) -> str:
-    return PurePath(name).stem or "document"
-
-
-class DocumentService:
+class DocumentService(CoSigning):
     """Convert, compress, merge, split, stamp, sign and verify stored documents."""
 
     def __init__(
@@ -108,7 +88,7 @@ class DocumentService:
         """DOCX/ODT/RTF → PDF (PDF/A-3b on request)."""
         data, source = self._load(sha256)
         result = self._converter().convert(data, name=source.name, pdfa=pdfa)
-        out = self._put(result.data, _stem(source.name) + ".pdf", category=source.category)
+        out = self._put(result.data, stem(source.name) + ".pdf", category=source.category)
         details = {
             "engine": result.engine,
             "pages": result.pages,
@@ -126,7 +106,7 @@ class DocumentService:
         """Compress with a preset; the original is kept when the result is not smaller."""
         data, source = self._load(sha256)
         result = pdfops.compress(data, preset, unsigned_copy=unsigned_copy, name=source.name)
-        out = self._put(result.data, f"{_stem(source.name)}.{preset}.pdf", category=source.category)
+        out = self._put(result.data, f"{stem(source.name)}.{preset}.pdf", category=source.category)
         details = {
             "preset": preset,
             "original_size": result.original_size,
@@ -156,7 +136,7 @@ class DocumentService:
         sources = []
         for index, sha in enumerate(sha256s):
             data, doc = self._load(sha)
-            sources.append((titles[index] if titles else _stem(doc.name), data))
+            sources.append((titles[index] if titles else stem(doc.name), data))
         merged, toc = pdfops.merge(sources, unsigned_copy=unsigned_copy)
         out = self._put(merged, name)
         details = {"bookmarks": toc, "unsigned_copy": unsigned_copy}
@@ -188,7 +168,7 @@ class DocumentService:
             name=source.name,
         )
         outs = [
-            self._put(p.data, f"{_stem(source.name)}.part{i}.pdf") for i, p in enumerate(parts, 1)
+            self._put(p.data, f"{stem(source.name)}.part{i}.pdf") for i, p in enumerate(parts, 1)
         ]
         details = {
             "parts": [
@@ -214,190 +194,6 @@ class DocumentService:
             OperationRecord("classify", actor, [sha256], [], details=result.to_json())
         )
         return result.to_json()
-
-    # -- profiles and signing ----------------------------------------------------------
-    def signature_profiles(self) -> list[SignatureProfile]:
-        """The built-in profiles, overridden (by name) and extended by the saved ones."""
-        by_name = {p.name: p for p in DEFAULT_PROFILES}
-        for stored in self.catalog.profiles():
-            profile = SignatureProfile.model_validate(stored)
-            by_name[profile.name] = profile
-        return sorted(by_name.values(), key=lambda p: (p.category, p.order, p.name))
-
-    def save_profile(self, profile: SignatureProfile, *, actor: str) -> SignatureProfile:
-        """Create or replace a signature profile; its stamp image must be a stored PNG/JPEG."""
-        if profile.stamp_image is not None:
-            image = self.store.get(profile.stamp_image)
-            if not any(image.startswith(magic) for magic in IMAGE_TYPES):
-                raise InvalidInput(
-                    "the stamp image must be a stored PNG or JPEG", subject=profile.name
-                )
-        self.catalog.save_profile(profile.model_dump(mode="json"), actor)
-        return profile
-
-    def _signers(
-        self, data: bytes, category: str | None, names: list[str] | None
-    ) -> tuple[str, list[SignatureProfile]]:
-        profiles = self.signature_profiles()
-        if names:
-            chosen = [profile_named(n, profiles) for n in names]
-            return category or chosen[0].category, chosen
-        if category is None:
-            category = classify_text(document_text(data), llm=self.llm).category
-        return category, profiles_for(category, profiles)
-
-    def stamp(
-        self,
-        sha256: str,
-        *,
-        actor: str,
-        category: str | None = None,
-        profiles: list[str] | None = None,
-    ) -> dict[str, Any]:
-        """A review copy with every co-signer's draft stamp (the document itself is unchanged)."""
-        data, source = self._load(sha256)
-        refuse_if_signed(data, operation="stamping", unsigned_copy=False, name=source.name)
-        category, signers = self._signers(data, category, profiles)
-        draft = self._put(
-            apply_draft_stamps(data, signers, self._images(signers)),
-            f"{_stem(source.name)}.draft.pdf",
-            category=category,
-        )
-        details = {"category": category, "signers": [p.name for p in signers]}
-        self.catalog.record_operation(
-            OperationRecord("stamp", actor, [sha256], [draft], details=details)
-        )
-        return {"document": draft.to_json(), **details}
-
-    def _images(self, signers: list[SignatureProfile]) -> dict[str, bytes]:
-        return {p.name: self.store.get(p.stamp_image) for p in signers if p.stamp_image}
-
-    def prepare_signing(
-        self,
-        sha256: str,
-        *,
-        actor: str,
-        category: str | None = None,
-        profiles: list[str] | None = None,
-    ) -> dict[str, Any]:
-        """Open a signing session: co-signers in order and a draft-stamped review copy."""
-        data, source = self._load(sha256)
-        refuse_if_signed(
-            data, operation="a new signing session", unsigned_copy=False, name=source.name
-        )
-        category, signers = self._signers(data, category, profiles)
-        for profile in signers:
-            if not self.keystore.has(profile.key_alias):
-                raise NotFound(
-                    f"no key {profile.key_alias!r} for profile {profile.name}; run "
-                    "`procureflow keys init`",
-                    subject="key",
-                )
-        draft = self._put(
-            apply_draft_stamps(data, signers, self._images(signers)),
-            f"{_stem(source.name)}.draft.pdf",
-            category=category,
-        )
-        session_id = uuid.uuid4().hex
-        session = {
-            "id": session_id,
-            "document_sha256": sha256,
-            "draft_sha256": draft.sha256,
-            "current_sha256": sha256,
-            "category": category,
-            "status": "open",
-            "created_by": actor,
-        }
-        steps = [
-            {"position": i, "profile": p.name, "status": "pending"}
-            for i, p in enumerate(signers, 1)
-        ]
-        record = OperationRecord(
-            "stamp",
-            actor,
-            [sha256],
-            [draft],
-            details={
-                "session": session_id,
-                "category": category,
-                "signers": [p.name for p in signers],
-            },
-        )
-        self.catalog.create_session(session, steps, record)
-        return self.session(session_id)
-
-    def session(self, session_id: str) -> dict[str, Any]:
-        """A signing session with its co-signers and who is next."""
-        found = self.catalog.session(session_id)
-        if found is None:
-            raise NotFound(f"no signing session {session_id}", subject="session")
-        pending = [s for s in found["steps"] if s["status"] == "pending"]
-        return {**found, "next_signer": pending[0]["profile"] if pending else None}
-
-    def sign_next(
-        self, session_id: str, *, actor: str, profile: str | None = None
-    ) -> dict[str, Any]:
-        """The next co-signer signs (after reviewing the draft); signing out of order or
-        after completion is refused."""
-        session = self.session(session_id)
-        if session["next_signer"] is None:
-            raise Conflict(f"signing session {session_id} is complete", subject="session")
-        if profile is not None and profile != session["next_signer"]:
-            raise Conflict(
-                f"it is {session['next_signer']}'s turn to sign, not {profile}",
-                subject=f"signing session {session_id}",
-            )
-        step = next(s for s in session["steps"] if s["status"] == "pending")
-        signer = profile_named(step["profile"], self.signature_profiles())
-        data, source = self._load(session["current_sha256"])
-        signed = sign_pdf(
-            data,
-            signer,
-            self.keystore.signer(signer.key_alias),
-            image=self._images([signer]).get(signer.name),
-            name=source.name,
-        )
-        original = self.catalog.document(session["document_sha256"])
-        base = _stem(original.name if original else source.name)
-        out = self._put(signed, f"{base}.signed.pdf", category=session["category"])
-        record = OperationRecord(
-            "sign",
-            actor,
-            [session["current_sha256"]],
-            [out],
-            profile=signer.name,
-            details={"session": session_id, "position": step["position"]},
-        )
-        self.catalog.complete_step(session_id, step["position"], out.sha256, record)
-        return {
-            "document": out.to_json(),
-            "signed_by": signer.name,
-            **{
-                k: v
-                for k, v in self.session(session_id).items()
-                if k in ("id", "status", "next_signer")
-            },
-        }
-
-    def sign(
-        self,
-        sha256: str,
-        *,
-        actor: str,
-        category: str | None = None,
-        profiles: list[str] | None = None,
-    ) -> dict[str, Any]:
-        """Every co-signer of the category (or the named profiles) signs, in order."""
-        session = self.prepare_signing(sha256, actor=actor, category=category, profiles=profiles)
-        result: dict[str, Any] = {}
-        while session["next_signer"] is not None:
-            result = self.sign_next(session["id"], actor=actor)
-            session = self.session(session["id"])
-        return {
-            **result,
-            "session": session["id"],
-            "signers": [s["profile"] for s in session["steps"]],
-        }
 
     def verify(self, sha256: str, *, actor: str) -> dict[str, Any]:
         """Verify every signature against the organisation CA."""

@@ -92,3 +92,32 @@ def test_missing_arguments_and_missing_setup_are_clear_errors() -> None:
     fns = document_functions(lambda: pytest.fail("service must not be built"))  # type: ignore[arg-type,return-value]
     with pytest.raises(InvalidInput, match="'document' is required"):
         fns["procureflow.docs.compress"]({}, _Ctx())
+
+
+class _StepCtx:
+    def __init__(self, key: str) -> None:
+        self.instance_id = "inst-7"
+        self.idempotency_key = key
+
+
+def test_a_retried_signing_step_does_not_sign_twice(
+    engine: sa.Engine, database_url: str, tmp_path: Path
+) -> None:
+    factory = cached_document_service(
+        Settings(database_url=database_url, data_dir=tmp_path), engine
+    )
+    factory().init_keys(actor="admin")
+    sign = document_functions(factory)["procureflow.docs.sign"]
+    doc = factory().ingest(text_pdf(1, "Supply agreement"), name="sa.pdf", actor="clerk").sha256
+    first = sign({"document": doc, "category": "contract"}, _StepCtx("inst-7/sign"))
+    again = sign({"document": doc, "category": "contract"}, _StepCtx("inst-7/sign"))
+    assert again["document"] == first["document"] and again["session"] == first["session"]
+    session = sign(
+        {"document": doc, "category": "contract", "prepare_only": True}, _StepCtx("inst-8/open")
+    )
+    step = sign({"session": session["id"]}, _StepCtx("inst-8/first"))
+    retried = sign({"session": session["id"]}, _StepCtx("inst-8/first"))
+    assert retried == step and retried["next_signer"] == "contract-finance"
+    assert factory().session(session["id"])["next_signer"] == "contract-finance"
+    signs = [e for e in SqlAuditLog(engine).entries() if e.kind == "document.sign"]
+    assert len(signs) == 3  # two for the first document, one for the session's first signer

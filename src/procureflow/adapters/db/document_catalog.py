@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog, insert_ignore
+from procureflow.adapters.db.tables import effects
 from procureflow.adapters.db.tables_documents import (
     document_versions,
     documents,
@@ -58,6 +59,15 @@ class SqlDocumentCatalog:
                     created_at=now,
                 )
             )
+        if record.effect_key is not None:
+            conn.execute(
+                effects.insert().values(
+                    idempotency_key=record.effect_key,
+                    kind=f"document.{record.operation}",
+                    payload=record.effect_result or {},
+                    created_at=now,
+                )
+            )
         streams = list(dict.fromkeys(record.inputs)) or [d.sha256 for d in record.outputs[:1]]
         for sha in streams:
             self.audit.append(
@@ -81,6 +91,14 @@ class SqlDocumentCatalog:
         if row is None:
             return None
         return StoredDocument(row.sha256, row.name, row.media_type, row.size, row.category)
+
+    def effect(self, key: str) -> dict[str, Any] | None:
+        """The result recorded under an idempotency key, if any."""
+        with self.engine.connect() as conn:
+            payload = conn.execute(
+                sa.select(effects.c.payload).where(effects.c.idempotency_key == key)
+            ).scalar()
+        return dict(payload) if payload is not None else None
 
     def history(self, sha256: str) -> list[dict[str, Any]]:
         """Lineage rows that produced the document, oldest first."""
