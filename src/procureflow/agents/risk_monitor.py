@@ -15,7 +15,7 @@ from typing import ClassVar, Protocol
 
 from procureflow.agents.base import Agent, Alternative, Decision, Evidence, GuardrailCheck
 from procureflow.agents.extraction.classify import CLASSES
-from procureflow.agents.extraction.facts import MailFacts, read_mail
+from procureflow.agents.extraction.facts import read_mail
 from procureflow.agents.extraction.lexicon import CLASS_THRESHOLD
 from procureflow.agents.llm_extraction import LlmExtractor
 from procureflow.agents.risk_monitor_llm import Reading, reading_from_llm, reading_from_rules
@@ -24,6 +24,7 @@ from procureflow.agents.risk_monitor_models import (
     RiskMonitorInput,
     RiskMonitorOutput,
 )
+from procureflow.agents.risk_monitor_notice import reading_from_notice
 from procureflow.domain.clock import utcnow
 from procureflow.domain.inventory import ImpactProjection, StockPosition, project_impact, worst
 from procureflow.domain.master import MasterDataSet, Supplier
@@ -129,13 +130,26 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
     def decide(self, data: RiskMonitorInput) -> RiskMonitorOutput:
         """Read ``data`` and return the classification, every extracted field and the impact."""
         master = self.master.load()
-        domain = _sender_domain(data.sender)
-        supplier = master.supplier_for_domain(domain) if domain else None
         as_of = data.as_of or (data.sent_at or utcnow()).date()
-        facts = read_mail(data.subject, data.body, master.items, base=as_of)
-        reading = reading_from_rules(facts, master)
-        if self.llm is not None:
-            reading = reading_from_llm(self.llm, data, facts, master, as_of, fallback=reading)
+        if data.notice is not None:
+            domain = ""
+            supplier = master.supplier(data.notice.supplier_id)
+            reading = reading_from_notice(data.notice, master)
+            language = ""
+            scores: dict[str, float] = {
+                c: (1.0 if c == reading.classification else 0.0) for c in CLASSES
+            }
+            class_evidence: dict[str, list[str]] = {reading.classification: reading.evidence_lines}
+        else:
+            domain = _sender_domain(data.sender)
+            supplier = master.supplier_for_domain(domain) if domain else None
+            facts = read_mail(data.subject, data.body, master.items, base=as_of)
+            reading = reading_from_rules(facts, master)
+            if self.llm is not None:
+                reading = reading_from_llm(self.llm, data, facts, master, as_of, fallback=reading)
+            language = facts.language
+            scores = {str(k): v for k, v in facts.scores.scores.items()}
+            class_evidence = {str(k): v for k, v in facts.scores.evidence.items()}
         weak = [i for i in reading.items if i.match != "llm" and i.score < self.min_sku_match_score]
         reading.items = [i for i in reading.items if i not in weak]
         delay = work_out_delay(reading, as_of) if reading.classification == "delay_notice" else None
@@ -146,14 +160,16 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
             f"{self.min_sku_match_score}"
             for i in weak
         )
-        decision = self._decision(data, reading, facts, supplier, domain, delay, impacts, weak_note)
+        decision = self._decision(
+            data, reading, scores, class_evidence, supplier, domain, delay, impacts, weak_note
+        )
         return RiskMonitorOutput(
             decision=decision,
             classification=reading.classification,
             next_playbook=_PLAYBOOKS.get(reading.classification),
-            language=facts.language,
+            language=language,
             extraction=reading.extraction,
-            scores={k: round(v, 2) for k, v in facts.scores.scores.items()},
+            scores={k: round(v, 2) for k, v in scores.items()},
             evidence_lines=reading.evidence_lines,
             message_id=data.message_id,
             sender=data.sender,
@@ -203,22 +219,24 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
     def _decision(
         data: RiskMonitorInput,
         reading: Reading,
-        facts: MailFacts,
+        scores: dict[str, float],
+        class_evidence: dict[str, list[str]],
         supplier: Supplier | None,
         domain: str,
         delay: DelayFacts | None,
         impacts: Sequence[ImpactProjection],
         weak_note: str = "",
     ) -> Decision:
-        scores = facts.scores.scores
         choice = reading.classification
         alternatives = [
             Alternative(
                 option=option,
                 score=round(scores[option], 2),
-                details={"evidence": facts.scores.evidence.get(option, [])[:5]},
+                details={"evidence": class_evidence.get(option, [])[:5]},
                 rejected_because=(
-                    f"score {scores[option]:.1f} is below the threshold {CLASS_THRESHOLD:.1f}"
+                    f"the portal event is a {choice}"
+                    if data.notice is not None
+                    else f"score {scores[option]:.1f} is below the threshold {CLASS_THRESHOLD:.1f}"
                     if option != "other" and scores[option] < CLASS_THRESHOLD
                     else f"{choice} is better supported"
                 ),
@@ -230,9 +248,7 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
             GuardrailCheck(
                 name="sender is a known supplier",
                 passed=supplier is not None,
-                detail=f"{domain} → {supplier.supplier_id} ({supplier.name})"
-                if supplier
-                else f"no supplier lists the mail domain {domain!r}: raise as an exception",
+                detail=_sender_detail(data, supplier, domain),
             )
         ]
         if choice != "other":
@@ -257,7 +273,8 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
             )
         if reading.llm_check is not None:
             guardrails.append(reading.llm_check)
-        source = f"email {data.message_id or data.sender}"
+        kind = "portal event" if data.notice is not None else "email"
+        source = f"{kind} {data.message_id or data.sender or '-'}"
         evidence = [
             Evidence(
                 source=source,
@@ -282,8 +299,18 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
             guardrails=guardrails,
             evidence=evidence,
             rationale=_rationale(choice, supplier, domain, reading, delay, impacts),
-            confidence=round(scores[choice] / total, 3) if reading.extraction == "rules" else None,
+            confidence=round(scores[choice] / total, 3) if reading.extraction != "llm" else None,
         )
+
+
+def _sender_detail(data: RiskMonitorInput, supplier: Supplier | None, domain: str) -> str:
+    if data.notice is not None:
+        if supplier is None:
+            return f"supplier {data.notice.supplier_id!r} is not in the master data: raise as an exception"
+        return f"portal notice from {supplier.supplier_id} ({supplier.name})"
+    if supplier is None:
+        return f"no supplier lists the mail domain {domain!r}: raise as an exception"
+    return f"{domain} → {supplier.supplier_id} ({supplier.name})"
 
 
 def _rationale(
@@ -294,7 +321,11 @@ def _rationale(
     delay: DelayFacts | None,
     impacts: Sequence[ImpactProjection],
 ) -> str:
-    who = f"{supplier.name} ({supplier.supplier_id})" if supplier else f"unknown sender {domain}"
+    who = (
+        f"{supplier.name} ({supplier.supplier_id})"
+        if supplier
+        else f"unknown sender {domain or 'without a known supplier id'}"
+    )
     if choice == "other":
         return f"Mail from {who} is neither a delay notice nor a price change."
     skus = ", ".join(i.sku for i in reading.items) or "no known item"

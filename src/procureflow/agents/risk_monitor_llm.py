@@ -36,7 +36,7 @@ class Reading:
     """The facts of one mail, whichever way they were read."""
 
     classification: Classification
-    extraction: Literal["rules", "llm"]
+    extraction: Literal["rules", "llm", "portal"]
     evidence_lines: list[str]
     items: list[ItemReference]
     po_numbers: list[str]

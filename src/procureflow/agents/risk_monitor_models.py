@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from procureflow.agents.base import AgentOutput
 from procureflow.domain.inventory import ImpactProjection, Severity
@@ -14,17 +14,46 @@ from procureflow.domain.inventory import ImpactProjection, Severity
 MailClass = Literal["delay_notice", "price_change", "other"]
 
 
+class SupplierNotice(BaseModel):
+    """A structured notice from a supplier portal (the data of a ``supplier.*`` CloudEvent)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: MailClass
+    supplier_id: str
+    skus: list[str] = Field(default_factory=list)
+    po_numbers: list[str] = Field(default_factory=list)
+    delay_days: int | None = Field(default=None, ge=0, le=730)
+    original_date: date | None = None
+    new_date: date | None = None
+    reason: str | None = None
+    force_majeure: bool = False
+    price_change_pct: Decimal | None = None
+    effective_date: date | None = None
+
+
 class RiskMonitorInput(BaseModel):
-    """One supplier mail, as parsed from RFC 822, a webhook or an IMAP poll."""
+    """One supplier mail (parsed from RFC 822 or an IMAP poll) or one portal notice."""
 
     message_id: str = ""
-    sender: str = Field(description="the sender's mail address")
+    sender: str = Field(default="", description="the sender's mail address")
     subject: str = ""
-    body: str = Field(description="plain text of the mail")
+    body: str = Field(default="", description="plain text of the mail")
     sent_at: datetime | None = None
     as_of: date | None = Field(
         default=None, description="day the stock projection starts; default: the mail's date"
     )
+    notice: SupplierNotice | None = Field(
+        default=None, description="a portal notice instead of a mail: no text to read"
+    )
+
+    @model_validator(mode="after")
+    def _mail_or_notice(self) -> RiskMonitorInput:
+        if self.notice is None and not (
+            self.sender.strip() and (self.body.strip() or self.subject.strip())
+        ):
+            raise ValueError("give a mail (sender and body) or a portal notice")
+        return self
 
 
 class ItemReference(BaseModel):
@@ -84,7 +113,7 @@ class RiskMonitorOutput(AgentOutput):
         description="the playbook this mail starts; None for other mail"
     )
     language: str
-    extraction: Literal["rules", "llm"]
+    extraction: Literal["rules", "llm", "portal"]
     scores: dict[str, float]
     evidence_lines: list[str]
     message_id: str
@@ -115,4 +144,5 @@ __all__ = [
     "PriceQuoteOut",
     "RiskMonitorInput",
     "RiskMonitorOutput",
+    "SupplierNotice",
 ]
