@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import pikepdf
 
 from procureflow.documents.images import ImagePreset, downsample_images
+from procureflow.documents.outlines import copied_outline, top_level_starts
 from procureflow.documents.pdfguard import open_pdf, refuse_if_signed, strip_signatures
 from procureflow.errors import InvalidInput
 
@@ -96,22 +97,26 @@ def merge(
     sources: list[tuple[str, bytes]], *, unsigned_copy: bool = False
 ) -> tuple[bytes, list[dict[str, object]]]:
     """Concatenate PDFs in the given order with one top-level bookmark per source (titled
-    with its name); returns the PDF and, per source, its title and first page."""
+    with its name, the source's own bookmarks nested under it); returns the PDF and, per
+    source, its title and first page."""
     if not sources:
         raise InvalidInput("nothing to merge: give at least one PDF", subject="merge")
     merged = pikepdf.new()
     toc: list[dict[str, object]] = []
+    bookmarks: list[pikepdf.OutlineItem] = []
     opened: list[pikepdf.Pdf] = []
     try:
         for title, data in sources:
             src = _open_unsigned(data, operation="merge", unsigned_copy=unsigned_copy, name=title)
             opened.append(src)
-            toc.append({"title": title, "first_page": len(merged.pages) + 1})
+            first = len(merged.pages)
+            toc.append({"title": title, "first_page": first + 1})
+            chapter = pikepdf.OutlineItem(title, first)
+            chapter.children.extend(copied_outline(src, first))
+            bookmarks.append(chapter)
             merged.add_pages_from(src, forms="strip" if unsigned_copy else "preserve")
         with merged.open_outline() as outline:
-            for entry in toc:
-                first = int(str(entry["first_page"])) - 1
-                outline.root.append(pikepdf.OutlineItem(str(entry["title"]), first))
+            outline.root.extend(bookmarks)
         return _save(merged), toc
     finally:
         for src in opened:
@@ -154,29 +159,6 @@ def _extract(pdf: pikepdf.Pdf, pages: list[int]) -> bytes:
         part.close()
 
 
-def _bookmark_starts(pdf: pikepdf.Pdf) -> list[tuple[str, int]]:
-    """(title, 0-based first page) of each top-level bookmark that points at a page."""
-    page_index: dict[Any, int] = {page.objgen: i for i, page in enumerate(pdf.pages)}
-    names: dict[str, pikepdf.Object] = {}
-    if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
-        names = {str(k): v for k, v in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
-    starts: list[tuple[str, int]] = []
-    with pdf.open_outline() as outline:
-        for item in outline.root:
-            dest: Any = item.destination
-            if dest is None and item.action is not None:
-                dest = item.action.get("/D")
-            if isinstance(dest, pikepdf.String | pikepdf.Name) or isinstance(dest, str):
-                dest = names.get(str(dest).lstrip("/"))
-                if isinstance(dest, pikepdf.Dictionary):
-                    dest = dest.get("/D")
-            if isinstance(dest, pikepdf.Array) and len(dest) and hasattr(dest[0], "objgen"):
-                index = page_index.get(dest[0].objgen)
-                if index is not None:
-                    starts.append((item.title, index))
-    return sorted(starts, key=lambda pair: pair[1])
-
-
 def split(
     data: bytes,
     *,
@@ -217,7 +199,7 @@ def split(
 
 
 def _bookmark_groups(pdf: pikepdf.Pdf, count: int) -> list[tuple[str, list[int]]]:
-    starts = _bookmark_starts(pdf)
+    starts = top_level_starts(pdf)
     if not starts:
         raise InvalidInput("the PDF has no top-level bookmarks to split at", subject="bookmarks")
     if starts[0][1] > 0:

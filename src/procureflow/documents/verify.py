@@ -42,6 +42,7 @@ class SignatureReport:
     intact: bool
     trusted: bool
     coverage: str
+    covers: str
     modification: str | None
     modified_after_signing: bool
     valid: bool
@@ -56,6 +57,7 @@ class SignatureReport:
             "intact": self.intact,
             "trusted": self.trusted,
             "coverage": self.coverage,
+            "covers": self.covers,
             "modification": self.modification,
             "modified_after_signing": self.modified_after_signing,
             "valid": self.valid,
@@ -85,7 +87,18 @@ def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
-def _one(embedded: Any, context: ValidationContext) -> SignatureReport:
+def _covers(embedded: Any, total: int) -> str:
+    """Which revision of the file the signature covers, in words."""
+    try:
+        revision = int(embedded.signed_revision) + 1
+    except (AttributeError, TypeError, ValueError):
+        return "unknown"
+    later = total - revision
+    tail = "nothing was added after it" if later == 0 else f"{later} later revision(s) follow"
+    return f"revision {revision} of {total}; {tail}"
+
+
+def _one(embedded: Any, context: ValidationContext, total: int) -> SignatureReport:
     name = str(embedded.field_name)
     try:
         status = validate_pdf_signature(embedded, context)
@@ -96,6 +109,7 @@ def _one(embedded: Any, context: ValidationContext) -> SignatureReport:
             None,
             False,
             False,
+            "unknown",
             "unknown",
             None,
             True,
@@ -126,6 +140,7 @@ def _one(embedded: Any, context: ValidationContext) -> SignatureReport:
         bool(status.intact),
         bool(status.trusted),
         coverage,
+        _covers(embedded, total),
         level,
         modified,
         ok,
@@ -147,7 +162,8 @@ def verify_pdf(
     if not embedded:
         return VerificationReport(False, [], ["the document carries no signature"])
     context = ValidationContext(trust_roots=[_asn1(c) for c in trust_roots], allow_fetching=False)
-    reports = [_one(sig, context) for sig in embedded]
+    total = int(reader.xrefs.total_revisions)
+    reports = [_one(sig, context, total) for sig in embedded]
     problems = [f"{r.field_name}: {p}" for r in reports for p in r.problems]
     return VerificationReport(all(r.valid for r in reports), reports, problems)
 

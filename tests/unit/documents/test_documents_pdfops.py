@@ -6,6 +6,10 @@ import io
 
 import pikepdf
 import pytest
+
+from procureflow.documents import pdfops
+from procureflow.documents.pdfguard import is_signed
+from procureflow.errors import Conflict, DocumentRejected, InvalidInput
 from tests.factories_documents import (
     broken_xref_pdf,
     encrypted_pdf,
@@ -13,10 +17,6 @@ from tests.factories_documents import (
     scanned_pdf,
     text_pdf,
 )
-
-from procureflow.documents import pdfops
-from procureflow.documents.pdfguard import is_signed
-from procureflow.errors import Conflict, DocumentRejected, InvalidInput
 
 
 def _texts(data: bytes) -> list[str]:
@@ -111,3 +111,14 @@ def test_signed_pdf_is_not_rewritten_unless_an_unsigned_copy_is_asked_for(
     copy, _ = pdfops.merge([("copy", signed_contract)], unsigned_copy=True)
     assert not is_signed(copy)
     assert pdfops.page_count(copy) == 2
+
+
+def test_merge_nests_each_sources_own_bookmarks_under_its_entry() -> None:
+    chaptered, _ = pdfops.merge([("Terms", text_pdf(2, "T")), ("Prices", text_pdf(1, "P"))])
+    merged, _ = pdfops.merge([("Cover", text_pdf(1, "Cover")), ("Contract", chaptered)])
+    with pikepdf.open(io.BytesIO(merged)) as pdf, pdf.open_outline() as outline:
+        cover, contract = outline.root
+        assert [child.title for child in contract.children] == ["Terms", "Prices"]
+        prices = contract.children[1]
+        assert pdf.pages.index(pikepdf.Page(prices.destination[0])) == 3  # 1 cover + 2 terms
+    assert [p.label for p in pdfops.split(merged, by_bookmarks=True)] == ["Cover", "Contract"]

@@ -13,7 +13,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from tests.factories_documents import text_pdf
 
 from procureflow.documents.keys import CA_ALIAS, Keystore
 from procureflow.documents.profiles import SignatureProfile
@@ -21,6 +20,7 @@ from procureflow.documents.signing import sign_pdf
 from procureflow.documents.stamping import apply_draft_stamps
 from procureflow.documents.verify import verify_pdf
 from procureflow.errors import Conflict, InvalidInput
+from tests.factories_documents import text_pdf
 
 
 def _text(data: bytes, page: int = -1) -> str:
@@ -49,6 +49,8 @@ def test_two_co_signers_in_order_give_a_valid_trusted_document(
     assert first.intact and first.trusted and first.coverage == "ENTIRE_REVISION"
     assert first.modification == "FORM_FILLING"  # only the second signature came after
     assert second.coverage == "ENTIRE_FILE" and "Chief Financial Officer" in (second.signer or "")
+    assert first.covers == "revision 2 of 3; 1 later revision(s) follow"
+    assert second.covers == "revision 3 of 3; nothing was added after it"
     stamp_text = _rendered_text(signed_contract)
     assert "Signed by Procurement Manager" in stamp_text
     assert "Signed by Chief Financial Officer" in stamp_text
