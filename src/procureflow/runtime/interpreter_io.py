@@ -79,7 +79,13 @@ class IoTasks(HttpCalls):
 
         if spec.durable_step:
             return self.leaf(name, task, pointer, key, raw, scope, work)
-        return self.composite(name, task, pointer, key, raw, scope, work)
+
+        def waiting_work(data: Any, variables: Scope) -> tuple[Any, str | None]:
+            # A function that runs in workflow context waits (a person, a timer): say so.
+            self.waiting(key, name, task, pointer, data)
+            return work(data, variables)
+
+        return self.composite(name, task, pointer, key, raw, scope, waiting_work)
 
     def _invoke(
         self, spec: FunctionSpec, arguments: Any, name: str, pointer: str, key: str, data: Any

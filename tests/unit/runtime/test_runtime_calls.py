@@ -156,6 +156,7 @@ def test_builtin_approval_demo_escalates_after_the_sla_and_records_the_approver(
     output = rt.run(_demo(), {"amount": 50000, "currency": "EUR", "category": "it"})
     assert asked == ["budget_owner", "cfo"]
     assert clock.slept == [86400.0, 86400.0]
+    assert [r.name for r in rt.observer.waiting] == ["askApprover"]
     assert output["approval"] == {"status": "approved", "decidedBy": "cfo@example"}
     assert output["released"] is True
 
