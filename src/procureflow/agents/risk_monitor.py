@@ -136,6 +136,7 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
             supplier = master.supplier(data.notice.supplier_id)
             reading = reading_from_notice(data.notice, master)
             language = ""
+            unaffected: list[str] = []
             scores: dict[str, float] = {
                 c: (1.0 if c == reading.classification else 0.0) for c in CLASSES
             }
@@ -148,6 +149,7 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
             if self.llm is not None:
                 reading = reading_from_llm(self.llm, data, facts, master, as_of, fallback=reading)
             language = facts.language
+            unaffected = list(facts.unaffected_skus)
             scores = {str(k): v for k, v in facts.scores.scores.items()}
             class_evidence = {str(k): v for k, v in facts.scores.evidence.items()}
         weak = [i for i in reading.items if i.match != "llm" and i.score < self.min_sku_match_score]
@@ -179,6 +181,7 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
             unknown_sender=supplier is None,
             items=reading.items,
             unknown_skus=reading.unknown_skus,
+            unaffected_skus=unaffected,
             po_numbers=reading.po_numbers,
             delay=delay,
             reason=reading.reason,

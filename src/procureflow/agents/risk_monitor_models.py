@@ -126,6 +126,9 @@ class RiskMonitorOutput(AgentOutput):
     unknown_skus: list[str] = Field(
         default_factory=list, description="codes an LLM named that the item master lacks"
     )
+    unaffected_skus: list[str] = Field(
+        default_factory=list, description="items the mail names as not affected"
+    )
     po_numbers: list[str]
     delay: DelayFacts | None
     reason: str | None

@@ -119,3 +119,18 @@ def test_price_change_in_german_is_recognised() -> None:
     )
     (quote,) = out.price_change.quotes
     assert (str(quote.new_price), str(quote.old_price), quote.currency) == ("91.59", "86.00", "EUR")
+
+
+def test_items_the_mail_says_are_not_affected_get_no_impact() -> None:
+    out = _read(
+        "The MTR-7K5-400 motors on PO-2026-0412 are delayed by three weeks. "
+        "The 15 kW motors MTR-15K-400 on PO-2026-0413 are not affected and ship as planned.",
+        sender="li.wei@huaxin-motors.example",
+    )
+    assert [i.sku for i in out.items] == ["MTR-7K5-400"]
+    assert out.unaffected_skus == ["MTR-15K-400"]
+    assert [i.sku for i in out.impacts] == ["MTR-7K5-400"]
+    german = _read("HSG-GG25-100 verzögert sich um 10 Tage. SHAFT-42CR-32 ist nicht betroffen.")
+    assert [i.sku for i in german.items] == ["HSG-GG25-100"] and german.unaffected_skus == [
+        "SHAFT-42CR-32"
+    ]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from procureflow.agents.extraction.classify import Classification, ClassScores, classify
 from procureflow.agents.extraction.dates import FoundDate, find_dates
 from procureflow.agents.extraction.durations import Duration, find_durations
-from procureflow.agents.extraction.lexicon import EFFECTIVE_MARKERS
+from procureflow.agents.extraction.lexicon import EFFECTIVE_MARKERS, UNAFFECTED
 from procureflow.agents.extraction.references import (
     find_force_majeure,
     find_percentages,
@@ -48,6 +48,7 @@ class MailFacts:
     classification: Classification
     skus: list[SkuHit]
     po_numbers: list[str]
+    unaffected_skus: list[str] = field(default_factory=list)
     duration: Duration | None = None
     duration_sentence: str | None = None
     original_date: FoundDate | None = None
@@ -102,19 +103,36 @@ def _price_facts(facts: MailFacts, base: date) -> None:
                 break
 
 
+def _split_unaffected(
+    hits: list[SkuHit], lines: Sequence[str]
+) -> tuple[list[SkuHit], list[SkuHit]]:
+    """Items named only in sentences saying they are not affected are left out."""
+    kept: list[SkuHit] = []
+    dropped: list[SkuHit] = []
+    for hit in hits:
+        where = [line for line in lines if hit.text.lower() in line.lower()]
+        if where and all(UNAFFECTED.search(line) for line in where):
+            dropped.append(hit)
+        else:
+            kept.append(hit)
+    return kept, dropped
+
+
 def read_mail(subject: str, body: str, items: Sequence[Item], *, base: date) -> MailFacts:
     """Read ``subject`` and ``body`` against the item master; ``base`` anchors yearless dates."""
     lines = sentences(body)
     language = detect_language(subject + "\n" + body)
     scores = classify(subject, lines)
-    skus = match_skus(subject + "\n" + body, lines, items)
+    found = match_skus(subject + "\n" + body, lines, items)
+    skus, unaffected = _split_unaffected(found, [subject, *lines])
     facts = MailFacts(
         language=language,
         sentences=lines,
         scores=scores,
         classification=scores.choice,
         skus=skus,
-        po_numbers=find_po_numbers(subject + "\n" + body, exclude=[h.sku for h in skus]),
+        po_numbers=find_po_numbers(subject + "\n" + body, exclude=[h.sku for h in found]),
+        unaffected_skus=[h.sku for h in unaffected],
     )
     reason = find_reason(lines)
     if reason:

@@ -79,6 +79,14 @@ PRICE_CUES = _cues(
     (r"\bsurco[uû]t\b", 1.5),
 )
 
+UNAFFECTED = re.compile(
+    r"\b(?:not (?:be )?affected|unaffected|on schedule|as planned|on time|as scheduled|"
+    r"nicht betroffen|wie geplant|termingerecht|planmäßig|pünktlich|"
+    r"pas (?:été )?(?:concernée?s?|affectée?s?|impactée?s?)|non concernée?s?|comme prévu|dans les délais)\b",
+    _I,
+)
+"""A sentence saying its items are *not* late ("MTR-15K-400 is not affected")."""
+
 FORCE_MAJEURE = re.compile(
     r"\bforce[ -]majeure\b|\bh[öo]here[rn]? gewalt\b|\bact of god\b|\bcas fortuit\b", _I
 )
@@ -131,5 +139,6 @@ __all__ = [
     "PRICE_CUES",
     "REASON_MARKERS",
     "STOPWORDS",
+    "UNAFFECTED",
     "Cue",
 ]
