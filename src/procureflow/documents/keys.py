@@ -171,6 +171,11 @@ class Keystore:
             raise NotFound(f"no key {alias!r} in the keystore", subject="key")
         return x509.load_pem_x509_certificate(path.read_bytes())
 
+    def list_kind(self, alias: str) -> str:
+        """``ca``, ``signer`` (issued here) or ``imported``."""
+        kind_file = self.directory / f"{_check_alias(alias)}.kind"
+        return kind_file.read_text(encoding="utf-8") if kind_file.is_file() else "signer"
+
     def trust_roots(self) -> list[x509.Certificate]:
         """Certificates signatures are checked against: the organisation CA."""
         return [self.certificate(CA_ALIAS)] if self.has(CA_ALIAS) else []
@@ -290,8 +295,32 @@ class Keystore:
             )
         return self._write(target_alias, key, cert, list(chain), "ca" if as_ca else "imported")
 
+    def check_valid(self, alias: str) -> None:
+        """Conflict when the certificate of ``alias`` is expired or not yet valid: nobody
+        should sign a contract with a certificate a verifier will reject."""
+        cert = self.certificate(alias)
+        now = utcnow()
+        if now > cert.not_valid_after_utc:
+            raise Conflict(
+                f"the certificate of {alias!r} expired on {cert.not_valid_after_utc:%Y-%m-%d}; "
+                "run `procureflow keys init` to issue a new one",
+                subject="key",
+            )
+        if now < cert.not_valid_before_utc:
+            raise Conflict(
+                f"the certificate of {alias!r} is valid only from "
+                f"{cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC",
+                subject="key",
+            )
+
+    def needs_renewal(self, alias: str, *, within_days: int = 30) -> bool:
+        """True when the certificate of ``alias`` expires within ``within_days``."""
+        cert = self.certificate(alias)
+        return cert.not_valid_after_utc - utcnow() < timedelta(days=within_days)
+
     def signer(self, alias: str) -> signers.SimpleSigner:
-        """A ready pyHanko signer for ``alias``, cached until its file changes."""
+        """A ready pyHanko signer for ``alias`` (valid today), cached until its file changes."""
+        self.check_valid(alias)
         path = self._p12(alias)
         version = path.stat().st_mtime_ns if path.is_file() else 0
         with self._lock:

@@ -232,15 +232,23 @@ class DocumentService(CoSigning):
 
     # -- keys --------------------------------------------------------------------------
     def init_keys(self, *, actor: str, organisation: str | None = None) -> list[KeyInfo]:
-        """Create the organisation CA and one signer certificate per profile (idempotent)."""
+        """Create the organisation CA and one signer certificate per profile; existing
+        keys are kept, except signer certificates expiring within 30 days (re-issued)."""
         org = organisation or self.organisation
         self.keystore.init_ca(org)
         for profile in self.signature_profiles():
+            alias = profile.key_alias
+            renew = (
+                self.keystore.has(alias)
+                and self.keystore.list_kind(alias) == "signer"
+                and self.keystore.needs_renewal(alias)
+            )
             self.keystore.issue_signer(
-                profile.key_alias,
+                alias,
                 common_name=profile.signer_name,
                 organisation=profile.organisation,
                 title=profile.signer_title,
+                replace=renew,
             )
         keys = self.keystore.list()
         self.catalog.record_keys([_key_row(k) for k in keys], actor)

@@ -281,3 +281,18 @@ def test_a_crashed_libreoffice_is_restarted_on_the_next_conversion(
     os.waitpid(office_pid, 0)
     assert warm_converter.convert(docx).pages == 2
     assert warm_converter.starts == starts + 1
+
+
+def test_keys_init_keeps_valid_keys_and_renews_expiring_ones(service: DocumentService) -> None:
+    keystore = service.keystore
+    before = {k.alias: k.fingerprint_sha256 for k in keystore.list()}
+    expiring = keystore.issue_signer(  # a certificate that ends today
+        "nda-legal", common_name="Legal", organisation="X", years=0, replace=True
+    ).fingerprint_sha256
+    after = {k.alias: k.fingerprint_sha256 for k in service.init_keys(actor="admin")}
+    assert (
+        after["org-ca"] == before["org-ca"]
+        and after["contract-finance"] == before["contract-finance"]
+    )
+    assert after["nda-legal"] not in (before["nda-legal"], expiring)
+    assert not keystore.needs_renewal("nda-legal")

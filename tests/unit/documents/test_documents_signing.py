@@ -149,3 +149,20 @@ def test_import_of_an_existing_pkcs12_signs_with_that_identity(
     profile = contract_signers[0].model_copy(update={"key_alias": "legal"})
     signed = sign_pdf(text_pdf(1), profile, target.signer("legal"))
     assert verify_pdf(signed, keystore.trust_roots()).valid
+
+
+def test_an_expired_signer_certificate_cannot_sign_and_init_renews_it(
+    tmp_path: Path, contract_signers: list[SignatureProfile]
+) -> None:
+    store = Keystore(tmp_path / "keys", "pw")
+    store.init_ca("Expiring Buyer")
+    profile = contract_signers[0]
+    store.issue_signer(profile.key_alias, common_name="Old", organisation="Expiring Buyer", years=0)
+    with pytest.raises(Conflict, match="expired on"):
+        store.signer(profile.key_alias)
+    assert store.needs_renewal(profile.key_alias)
+    store.issue_signer(
+        profile.key_alias, common_name="New", organisation="Expiring Buyer", replace=True
+    )
+    signed = sign_pdf(text_pdf(1), profile, store.signer(profile.key_alias))
+    assert verify_pdf(signed, store.trust_roots()).valid
