@@ -51,7 +51,13 @@ def format_path(path: Sequence[str | int]) -> str:
     return text or "(document)"
 
 
-class _Reader(yaml.SafeLoader):
+try:  # libyaml composes about ten times faster; the pure-Python parser is the fallback
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Reader(_SafeLoader):
     """A safe loader used only to compose nodes and construct scalars."""
 
 
