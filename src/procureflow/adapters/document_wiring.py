@@ -18,6 +18,7 @@ from typing import Any
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.document_catalog import SqlDocumentCatalog
 from procureflow.adapters.db.engine import create_engine
+from procureflow.adapters.llm_documents import document_classifier_from_settings
 from procureflow.adapters.storage import LocalContentStore
 from procureflow.config import Settings, get_settings
 from procureflow.documents.convert import worker_converter
@@ -53,6 +54,7 @@ def build_document_service(settings: Settings | None = None, engine: Any = None)
         keystore,
         converter=lambda: worker_converter(work),
         organisation="ProcureFlow",
+        llm=document_classifier_from_settings(settings.llm_model),
     )
 
 

@@ -232,7 +232,7 @@ def verify_command(
             console.print(
                 f"  {sig['field']}: {'valid' if sig['valid'] else 'not valid'}; "
                 f"signer {sig['signer']}; intact={sig['intact']} trusted={sig['trusted']} "
-                f"coverage={sig['coverage']}",
+                f"coverage={sig['coverage']} ({sig['covers']})",
                 markup=False,
             )
         for problem in r["problems"]:
