@@ -37,7 +37,12 @@ def import_master_data(
     content = file.read_bytes()
     with context.store() as svc:
         importer = MasterDataImporter(
-            svc.engine, ImportContext(base_currency=svc.settings.base_currency), actor="cli"
+            svc.engine,
+            ImportContext(
+                base_currency=svc.settings.base_currency,
+                plant_location=svc.settings.plant_location,
+            ),
+            actor="cli",
         )
         result = importer.import_bytes(kind, content, file.name).to_json()
 
@@ -47,6 +52,8 @@ def import_master_data(
             f"{r['created']} new, {r['updated']} updated",
             highlight=False,
         )
+        for warning in r["warnings"]:
+            console.print(f"warning: {warning}", highlight=False)
 
     emit(result, as_json=as_json, human=human)
 

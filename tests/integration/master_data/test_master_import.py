@@ -260,3 +260,25 @@ def test_the_agents_snapshot_follows_every_import(
     assert again is not first
     supplier = again.supplier_for_domain("acme.test")
     assert supplier is not None and supplier.supplier_id == "S-1"
+
+
+def test_gaps_for_planning_are_warned_about_without_refusing_the_file(engine: sa.Engine) -> None:
+    importer = MasterDataImporter(
+        engine, ImportContext(base_currency="EUR", plant_location="DEHAM")
+    )
+    for kind, name, content in demo_files()[:3]:
+        result = importer.import_bytes(kind, content, name)
+    assert kind == "offers"
+    assert result.warnings == ("no FX rate for CHF, GBP, JPY, USD: import fx before planning",)
+    header = "origin,destination,mode,cost_per_kg,transit_days,co2e_kg_per_tkm"
+    lanes = importer.import_bytes(
+        "lanes", f"{header}\nCNSZX,NLRTM,sea,0.35,34,\n".encode(), "lanes.csv"
+    )
+    assert lanes.warnings == ("no lane ends at the plant DEHAM: freight to it cannot be routed",)
+    assert MasterDataRepository(engine).count("lanes") == 1
+    complete = [
+        importer.import_bytes(kind, content, name) for kind, name, content in demo_files()[4:]
+    ]
+    assert all(r.warnings == () for r in complete)
+    audited = list(SqlAuditLog(engine).entries("master-data"))[2].payload
+    assert audited["warnings"] == list(result.warnings)

@@ -41,6 +41,7 @@ class ImportResult:
     created: int
     updated: int
     sha256: str
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """The result as plain JSON data (for ``--json`` and the API)."""
@@ -51,6 +52,7 @@ class ImportResult:
             "created": self.created,
             "updated": self.updated,
             "sha256": self.sha256,
+            "warnings": list(self.warnings),
         }
 
 
@@ -78,6 +80,7 @@ class MasterDataImporter:
             existing = _stored_keys(conn, kind)
             updated = sum(1 for r in records if record_key(r) in existing)
             self.repository.upsert(conn, kind, records, source=source)
+            warnings = self._warnings(conn, kind)
             self.audit.append(
                 conn,
                 stream=AUDIT_STREAM,
@@ -91,11 +94,37 @@ class MasterDataImporter:
                     "created": len(records) - updated,
                     "updated": updated,
                     "sha256": file_digest,
+                    "warnings": warnings,
                 },
             )
         return ImportResult(
-            kind, source, len(records), len(records) - updated, updated, file_digest
+            kind,
+            source,
+            len(records),
+            len(records) - updated,
+            updated,
+            file_digest,
+            tuple(warnings),
         )
+
+    def _warnings(self, conn: sa.Connection, kind: str) -> list[str]:
+        """What the stored data now lacks for planning; the import itself stands."""
+        found: list[str] = []
+        plant = self.context.plant_location
+        if kind == "lanes" and plant:
+            lanes = MASTER_TABLES["lanes"]
+            reaching = conn.execute(
+                sa.select(sa.func.count()).select_from(lanes).where(lanes.c.destination == plant)
+            ).scalar_one()
+            if not reaching:
+                found.append(f"no lane ends at the plant {plant}: freight to it cannot be routed")
+        if kind in ("offers", "contracts"):
+            used = _currencies(conn, MASTER_TABLES[kind])
+            rated = _currencies(conn, MASTER_TABLES["fx"])
+            missing = sorted(used - rated - {self.context.base_currency})
+            if missing:
+                found.append(f"no FX rate for {', '.join(missing)}: import fx before planning")
+        return found
 
     def _check_references(
         self,
@@ -133,6 +162,10 @@ def import_demo_master_data(importer: MasterDataImporter) -> list[ImportResult]:
     from procureflow.demo import demo_files
 
     return [importer.import_bytes(kind, content, name) for kind, name, content in demo_files()]
+
+
+def _currencies(conn: sa.Connection, table: sa.Table) -> set[str]:
+    return {str(c) for c in conn.execute(sa.select(table.c.currency).distinct()).scalars()}
 
 
 def _data_rows(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:

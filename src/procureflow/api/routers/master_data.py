@@ -50,7 +50,11 @@ async def import_master_data(
     if len(content) > MAX_FILE_BYTES:
         raise ImportRejected(f"file is larger than {MAX_FILE_BYTES} bytes", subject=name)
     importer = MasterDataImporter(
-        svc.engine, ImportContext(base_currency=svc.settings.base_currency), actor=user.id
+        svc.engine,
+        ImportContext(
+            base_currency=svc.settings.base_currency, plant_location=svc.settings.plant_location
+        ),
+        actor=user.id,
     )
     result = await run_in_threadpool(importer.import_bytes, kind, content, name)
     return result.to_json()

@@ -126,9 +126,10 @@ class RowsRejected(ImportRejected):
 
 @dataclass(frozen=True, slots=True)
 class ImportContext:
-    """Settings a file is checked against."""
+    """Settings a file is checked against: the base currency and the plant's UN/LOCODE."""
 
     base_currency: str
+    plant_location: str | None = None
 
 
 class _BadCell(Exception):
