@@ -49,13 +49,21 @@ def expression_body(text: str) -> str:
     return (match.group(1) if match else text).strip()
 
 
+# Playbook expressions see workflow data only: the process environment and jq's input
+# stream are shadowed (and ``import``/``include`` cannot follow the prefix at all).
+_SANDBOX = (
+    'def env: {}; def input: error("input is not available"); def inputs: empty; '
+    "def input_filename: null; {} as $ENV | "
+)
+
+
 @lru_cache(maxsize=4096)
 def _compile(body: str, names: tuple[str, ...]) -> Any:
     bindings = ", ".join(f"${name}" for name in names)
-    prefix = ". as $__root | "
+    prefix = _SANDBOX + ". as $__root | "
     if bindings:
         prefix += f"$__root.vars as {{{bindings}}} | "
-    program = f"{prefix}$__root.data | ({body})"
+    program = f"{prefix}$__root.data | {body}"
     try:
         return jq.compile(program)
     except ValueError as exc:

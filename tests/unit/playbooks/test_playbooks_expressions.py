@@ -71,3 +71,15 @@ def test_uri_templates_fill_from_the_top_level_of_the_data() -> None:
     ) == ("https://x.test/pets/7?s=ok")
     with pytest.raises(ExpressionError, match=r"no value for '\{petId\}'"):
         interpolate_uri("https://x.test/pets/{petId}", {})
+
+
+def test_expressions_cannot_read_the_process_environment_or_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PROCUREFLOW_TEST_SECRET", "s3cret")
+    assert evaluate("$ENV.PROCUREFLOW_TEST_SECRET", {}) is None
+    assert evaluate("env.PROCUREFLOW_TEST_SECRET", {}) is None
+    with pytest.raises(ExpressionError, match="does not compile"):
+        check_expression('import "secrets" as $s; $s')
+    with pytest.raises(ExpressionError, match="input is not available"):
+        evaluate("input", {})
