@@ -12,4 +12,5 @@ ROUTER_MODULES: list[str] = [
     "policies",
     "documents",
     "master_data",
+    "inbox",
 ]
