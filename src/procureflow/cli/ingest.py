@@ -39,14 +39,16 @@ def ingest_email(
         raise InvalidInput(f"--as-of is not a date YYYY-MM-DD: {as_of!r}") from None
     raw = file.read_bytes()
     with context.store() as svc:
+        store = LocalContentStore(Path(svc.settings.data_dir) / "documents")
         mail, output = read_supplier_mail(
             raw,
             source=file.name,
             master=MasterDataRepository(svc.engine),
-            quarantine=LocalContentStore(Path(svc.settings.data_dir) / "documents"),
+            quarantine=store,
             llm=mail_extractor_from_settings(svc.settings.llm_model),
             max_bytes=EmailSettings().max_bytes,
             as_of=start,
+            archive=store,
         )
     result = {
         "file": file.name,
@@ -88,6 +90,7 @@ def ingest_imap(
                 quarantine=quarantine,
                 llm=llm,
                 max_bytes=limit,
+                archive=quarantine,
             )
             readings.append({"source": source, **output.model_dump(mode="json")})
 

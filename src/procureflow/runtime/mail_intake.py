@@ -9,6 +9,7 @@ and the API; the supply-disruption and price-change playbooks start from its out
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from procureflow.agents.llm_extraction import LlmExtractor
 from procureflow.agents.risk_monitor import MasterDataSource, RiskMonitorAgent
@@ -19,6 +20,12 @@ from procureflow.documents.email_message import (
     Quarantine,
     parse_email_or_quarantine,
 )
+
+
+class MailArchive(Protocol):
+    """Where a readable mail is kept (the content-addressed document store)."""
+
+    def put(self, data: bytes) -> str: ...
 
 
 def risk_monitor_input(mail: ParsedEmail, *, as_of: date | None = None) -> RiskMonitorInput:
@@ -42,11 +49,19 @@ def read_supplier_mail(
     llm: LlmExtractor | None = None,
     max_bytes: int = DEFAULT_MAX_EMAIL_BYTES,
     as_of: date | None = None,
+    archive: MailArchive | None = None,
 ) -> tuple[ParsedEmail, RiskMonitorOutput]:
-    """Parse ``raw`` (quarantined when refused) and let the Risk Monitor read it."""
+    """Parse ``raw`` (quarantined when refused) and let the Risk Monitor read it.
+
+    With ``archive`` the original message is kept there under its SHA-256 (the
+    ``ParsedEmail.sha256``), so a mail from an unknown sender can be shown to the person
+    who handles the exception.
+    """
     mail = parse_email_or_quarantine(raw, quarantine=quarantine, source=source, max_bytes=max_bytes)
+    if archive is not None:
+        archive.put(raw)
     output = RiskMonitorAgent(master, llm).decide(risk_monitor_input(mail, as_of=as_of))
     return mail, output
 
 
-__all__ = ["read_supplier_mail", "risk_monitor_input"]
+__all__ = ["MailArchive", "read_supplier_mail", "risk_monitor_input"]

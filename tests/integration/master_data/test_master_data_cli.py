@@ -132,3 +132,15 @@ def test_a_mail_over_the_size_limit_is_refused_before_parsing(
     result = runner.invoke(cli, ["ingest", "email", str(path)])
     assert result.exit_code == 1
     assert "the limit is 1000 bytes" in result.output
+
+
+def test_a_read_mail_is_kept_in_the_document_store(cli: typer.Typer, tmp_path: Path) -> None:
+    from procureflow.adapters.storage import LocalContentStore
+
+    path = demo_emails_dir() / "07_delay_unknown_sender.eml"
+    result = runner.invoke(cli, ["ingest", "email", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["unknown_sender"] is True
+    store = LocalContentStore(tmp_path / "data" / "documents")
+    assert store.get(data["email"]["sha256"]) == path.read_bytes()

@@ -63,6 +63,7 @@ async def post_email(request: Request, svc: ServicesDep) -> dict[str, Any]:
         quarantine=quarantine,
         llm=mail_extractor_from_settings(svc.settings.llm_model),
         max_bytes=limit,
+        archive=quarantine,
     )
     return {
         "email": mail.model_dump(mode="json", exclude={"text"}),
