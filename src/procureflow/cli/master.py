@@ -16,10 +16,9 @@ def register(app: typer.Typer) -> None:
     """Add ``import`` to the top-level command."""
     app.command(
         "import",
-        help="Import master data (suppliers, items, offers, contracts, lanes, fx) from CSV or "
-        "XLSX. Required headers: "
-        + "; ".join(f"{kind}: {','.join(REQUIRED_HEADERS[kind])}" for kind in KINDS)
-        + ". Extra columns are kept.",
+        help="Import master data from CSV or XLSX: all rows of a file or none.",
+        epilog="Required headers (extra columns are kept) — "
+        + "; ".join(f"{kind}: {','.join(REQUIRED_HEADERS[kind])}" for kind in KINDS),
     )(import_master_data)
 
 
