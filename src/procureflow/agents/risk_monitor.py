@@ -37,7 +37,9 @@ _PLAYBOOKS = {"delay_notice": "supply-disruption", "price_change": "price-change
 class MasterDataSource(Protocol):
     """Where the agent gets master data: a repository, or a snapshot (``MasterDataSet``)."""
 
-    def load(self) -> MasterDataSet: ...
+    def load(self) -> MasterDataSet:
+        """The current master data."""
+        ...
 
 
 def _sender_domain(sender: str) -> str:

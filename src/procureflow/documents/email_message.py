@@ -49,7 +49,9 @@ class EmailSettings(BaseSettings):
 class Quarantine(Protocol):
     """Where refused input is kept for a person to look at (the document store has one)."""
 
-    def quarantine(self, data: bytes, *, reason: str, name: str = "upload") -> Path: ...
+    def quarantine(self, data: bytes, *, reason: str, name: str = "upload") -> Path:
+        """Keep ``data`` aside with ``reason``; returns where it is."""
+        ...
 
 
 class ParsedEmail(BaseModel):

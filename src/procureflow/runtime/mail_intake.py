@@ -25,7 +25,9 @@ from procureflow.documents.email_message import (
 class MailArchive(Protocol):
     """Where a readable mail is kept (the content-addressed document store)."""
 
-    def put(self, data: bytes) -> str: ...
+    def put(self, data: bytes) -> str:
+        """Keep ``data``; returns its SHA-256."""
+        ...
 
 
 def risk_monitor_input(mail: ParsedEmail, *, as_of: date | None = None) -> RiskMonitorInput:

@@ -145,6 +145,7 @@ class _Row:
         self.problems = problems
 
     def take(self, column: str, reader: Callable[..., T], **kwargs: Any) -> T:
+        """The cell of ``column`` read by ``reader``; a failure is noted and skips the row."""
         try:
             return reader(self.cells.get(column, ""), **kwargs)
         except c.CellError as exc:
@@ -152,6 +153,7 @@ class _Row:
         raise AssertionError("unreachable")
 
     def fail(self, column: str | None, message: str) -> None:
+        """Note a problem in ``column`` of this row and skip the rest of the row."""
         self.problems.append(ImportProblem(self.number, column, message))
         raise _BadCell
 
