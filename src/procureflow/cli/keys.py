@@ -66,6 +66,20 @@ def import_command(
     emit([info], as_json=as_json, human=_table)
 
 
+@app.command("trust")
+@one_line_errors
+def trust_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CA certificate."),
+    alias: str = typer.Option(..., "--alias", help="Name for the trusted CA."),
+    actor: str | None = typer.Option(None, "--actor"),
+    as_json: bool = JsonOption,
+) -> None:
+    """Trust a partner's CA certificate (PEM or DER) when verifying signatures."""
+    with document_service() as svc:
+        info = svc.trust_certificate(alias, file.read_bytes(), actor=actor_name(actor)).to_json()
+    emit([info], as_json=as_json, human=_table)
+
+
 @app.command("list")
 @one_line_errors
 def list_command(as_json: bool = JsonOption) -> None:

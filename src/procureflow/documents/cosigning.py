@@ -105,14 +105,14 @@ class CoSigning:
         profiles: list[str] | None = None,
         idempotency_key: str | None = None,
     ) -> dict[str, Any]:
-        """Open a signing session: co-signers in order and a draft-stamped review copy."""
+        """Open a signing session: co-signers in order and a draft-stamped review copy.
+
+        The document may already carry signatures (a supplier's, say): ours are added as
+        further incremental updates; only the review copy drops them."""
         earlier = self.catalog.effect(idempotency_key) if idempotency_key else None
         if earlier is not None:
             return self.session(str(earlier["id"]))
         data, source = self._load(sha256)
-        refuse_if_signed(
-            data, operation="a new signing session", unsigned_copy=False, name=source.name
-        )
         category, signers = self._signers(data, category, profiles)
         for profile in signers:
             if not self.keystore.has(profile.key_alias):

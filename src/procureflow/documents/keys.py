@@ -177,8 +177,39 @@ class Keystore:
         return kind_file.read_text(encoding="utf-8") if kind_file.is_file() else "signer"
 
     def trust_roots(self) -> list[x509.Certificate]:
-        """Certificates signatures are checked against: the organisation CA."""
-        return [self.certificate(CA_ALIAS)] if self.has(CA_ALIAS) else []
+        """Certificates signatures are checked against: the organisation CA and the
+        partners' CAs added with :meth:`add_trust_anchor`."""
+        roots = [self.certificate(CA_ALIAS)] if self.has(CA_ALIAS) else []
+        for crt in sorted(self.directory.glob("*.crt")) if self.directory.is_dir() else []:
+            if self.list_kind(crt.stem) == "trusted":
+                roots.append(x509.load_pem_x509_certificate(crt.read_bytes()))
+        return roots
+
+    def add_trust_anchor(self, alias: str, data: bytes) -> KeyInfo:
+        """Trust a partner's CA certificate (PEM or DER) for verifying their signatures."""
+        _check_alias(alias)
+        if (self.directory / f"{alias}.crt").is_file():
+            raise Conflict(f"a key or certificate named {alias!r} exists already", subject="key")
+        try:
+            cert = (
+                x509.load_pem_x509_certificate(data)
+                if data.lstrip().startswith(b"-----BEGIN")
+                else x509.load_der_x509_certificate(data)
+            )
+        except ValueError as exc:
+            raise InvalidInput("not an X.509 certificate (PEM or DER)", subject=alias) from exc
+        try:
+            is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
+            is_ca = False
+        if not is_ca:
+            raise InvalidInput(
+                "only CA certificates can be trusted (basicConstraints CA:TRUE)", subject=alias
+            )
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        (self.directory / f"{alias}.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        (self.directory / f"{alias}.kind").write_text("trusted", encoding="utf-8")
+        return _info(alias, "trusted", cert)
 
     def list(self) -> list[KeyInfo]:
         """Every stored identity, CA first."""

@@ -254,6 +254,12 @@ class DocumentService(CoSigning):
         self.catalog.record_keys([_key_row(k) for k in keys], actor)
         return keys
 
+    def trust_certificate(self, alias: str, data: bytes, *, actor: str) -> KeyInfo:
+        """Trust a partner's CA when verifying (a supplier who signs first, say)."""
+        info = self.keystore.add_trust_anchor(alias, data)
+        self.catalog.record_keys([_key_row(info)], actor)
+        return info
+
     def import_key(
         self, alias: str, data: bytes, passphrase: str | None, *, actor: str, as_ca: bool = False
     ) -> KeyInfo:

@@ -11,6 +11,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import SigningError
 
 from procureflow.documents.pdfguard import open_pdf, signature_field_names
 from procureflow.documents.profiles import SignatureProfile
@@ -78,6 +79,10 @@ def sign_pdf(
         # a fixed reservation spares pyHanko a dry-run signature to measure the CMS size
         pdf_signer.sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_BYTES_RESERVED)
         return out.getvalue()
+    except SigningError as exc:
+        raise Conflict(
+            f"the document does not accept another signature: {exc}", subject=name
+        ) from exc
     except PdfError as exc:
         raise DocumentRejected(f"cannot sign this PDF: {exc}", subject=name) from exc
 

@@ -25,7 +25,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import StaticStampStyle, TextStamp, TextStampStyle
 from pyhanko.stamp.appearances import CoordinateSystem
 
-from procureflow.documents.pdfguard import open_pdf
+from procureflow.documents.pdfguard import open_pdf, strip_signatures
 from procureflow.documents.profiles import Placement, SignatureProfile
 from procureflow.domain.clock import utcnow
 from procureflow.errors import ConfigError, DocumentRejected
@@ -155,9 +155,12 @@ def signed_stamp_style(profile: SignatureProfile, image: bytes | None = None) ->
 def apply_draft_stamps(
     data: bytes, profiles: list[SignatureProfile], images: dict[str, bytes] | None = None
 ) -> bytes:
-    """A review copy of ``data`` with every co-signer's draft stamp at its placement."""
+    """A review copy of ``data`` with every co-signer's draft stamp at its placement (any
+    signatures already in ``data`` are dropped from the copy: it is a preview, not a
+    signed document)."""
     images = images or {}
     with open_pdf(data, name="draft") as pdf:
+        strip_signatures(pdf)
         for number, profile in enumerate(profiles, start=1):
             place = profile.placement
             params = text_params(profile, f"{number} of {len(profiles)}")

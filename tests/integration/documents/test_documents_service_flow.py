@@ -21,7 +21,10 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.tables_documents import documents, signing_steps
 from procureflow.documents.convert import WarmLibreOffice
+from procureflow.documents.keys import Keystore
+from procureflow.documents.profiles import Placement, SignatureProfile
 from procureflow.documents.service import DocumentService
+from procureflow.documents.signing import sign_pdf
 from procureflow.errors import Conflict, DocumentRejected, InvalidInput
 from tests.factories_documents import (
     broken_xref_pdf,
@@ -296,3 +299,37 @@ def test_keys_init_keeps_valid_keys_and_renews_expiring_ones(service: DocumentSe
     )
     assert after["nda-legal"] not in (before["nda-legal"], expiring)
     assert not keystore.needs_renewal("nda-legal")
+
+
+def test_countersigning_a_supplier_signed_contract_after_trusting_their_ca(
+    service: DocumentService, tmp_path: Path
+) -> None:
+    supplier_keys = Keystore(tmp_path / "supplier-keys", "supplier")
+    supplier_keys.init_ca("Pump Supplier AG")
+    supplier = SignatureProfile(
+        name="supplier-sales",
+        category="contract",
+        key_alias="sales",
+        signer_name="Sam Seller",
+        signer_title="Sales Director",
+        organisation="Pump Supplier AG",
+        placement=Placement(page=1, x=56, y=700),
+    )
+    supplier_keys.issue_signer("sales", common_name="Sam Seller", organisation="Pump Supplier AG")
+    theirs = sign_pdf(text_pdf(1, "Supply agreement"), supplier, supplier_keys.signer("sales"))
+    stored = service.ingest(theirs, name="supply-signed-by-supplier.pdf", actor="buyer")
+
+    ours = service.sign(stored.sha256, actor="buyer", category="contract")
+    final = ours["document"]["sha256"]
+    untrusted = service.verify(final, actor="buyer")
+    assert untrusted["signature_count"] == 3 and not untrusted["valid"]
+    assert [s["trusted"] for s in untrusted["signatures"]] == [False, True, True]
+    assert all(s["intact"] and not s["modified_after_signing"] for s in untrusted["signatures"])
+
+    ca_pem = (supplier_keys.directory / "org-ca.crt").read_bytes()
+    service.trust_certificate("pump-supplier-ca", ca_pem, actor="admin")
+    assert service.verify(final, actor="buyer")["valid"]
+    with pytest.raises(InvalidInput, match="only CA certificates"):
+        service.trust_certificate(
+            "seller", (supplier_keys.directory / "sales.crt").read_bytes(), actor="admin"
+        )
