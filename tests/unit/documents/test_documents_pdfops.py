@@ -122,3 +122,12 @@ def test_merge_nests_each_sources_own_bookmarks_under_its_entry() -> None:
         prices = contract.children[1]
         assert pdf.pages.index(pikepdf.Page(prices.destination[0])) == 3  # 1 cover + 2 terms
     assert [p.label for p in pdfops.split(merged, by_bookmarks=True)] == ["Cover", "Contract"]
+
+
+def test_a_page_larger_than_the_size_limit_becomes_its_own_flagged_part(scan: bytes) -> None:
+    small = text_pdf(1, "Cover")
+    merged, _ = pdfops.merge([("cover", small), ("scan", scan)])
+    parts = pdfops.split(merged, max_bytes=len(small) * 4)
+    assert parts[0].pages == [1] and not parts[0].over_size_limit
+    assert all(part.over_size_limit for part in parts[1:])
+    assert [page for part in parts for page in part.pages] == [1, 2, 3]
