@@ -282,3 +282,23 @@ def test_gaps_for_planning_are_warned_about_without_refusing_the_file(engine: sa
     assert all(r.warnings == () for r in complete)
     audited = list(SqlAuditLog(engine).entries("master-data"))[2].payload
     assert audited["warnings"] == list(result.warnings)
+
+
+def test_a_file_over_50_mb_is_refused_unread(
+    importer: MasterDataImporter, engine: sa.Engine
+) -> None:
+    from procureflow.adapters.importers import MAX_FILE_BYTES
+
+    huge = _suppliers(GOOD_ROW) + b"#" * MAX_FILE_BYTES
+    with pytest.raises(ImportRejected, match=f"the limit is {MAX_FILE_BYTES}"):
+        importer.import_bytes("suppliers", huge, "suppliers.csv")
+    assert MasterDataRepository(engine).count("suppliers") == 0
+
+
+def test_semicolon_separated_csv_with_byte_order_mark_is_read(
+    importer: MasterDataImporter, engine: sa.Engine
+) -> None:
+    content = "\ufeffcurrency;rate_to_base;date\r\nUSD;0.92;2026-11-20\r\n".encode()
+    assert importer.import_bytes("fx", content, "fx.csv").rows == 1
+    (rate,) = MasterDataRepository(engine).load().fx_rates
+    assert (rate.currency, rate.rate_to_base) == ("USD", Decimal("0.92"))
