@@ -106,3 +106,28 @@ def runtime(settings: Settings, engine: sa.Engine) -> Iterator[Services]:
         yield svc
     finally:
         stop_runtime(svc)
+
+
+_exit_status: list[int] = [0]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remember the outcome for :func:`pytest_unconfigure`."""
+    _exit_status[0] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End at once when a test ran the durable engine.
+
+    Workflows a test left parked in a wait keep a thread in a bounded receive; the
+    process would otherwise wait for it. Every report is written by now.
+    """
+    from procureflow.runtime import dbos_runtime
+
+    if dbos_runtime.engine_was_started():
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status[0])

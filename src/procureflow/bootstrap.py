@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+import sqlalchemy as sa
 
 from procureflow.adapters.db.approval_store import ApprovalStore
 from procureflow.adapters.db.audit_store import SqlAuditLog
@@ -14,6 +18,7 @@ from procureflow.adapters.db.user_store import UserStore
 from procureflow.adapters.http_client import HttpxClient
 from procureflow.agents.registry import AgentRegistry
 from procureflow.config import Settings, get_settings
+from procureflow.policies import Policy, load_policy_file
 from procureflow.runtime import services as runtime_services
 from procureflow.runtime.approvals import make_approval_function
 from procureflow.runtime.builtin_functions import make_guard_function, make_outbox_function
@@ -30,12 +35,15 @@ class Store:
     users: UserStore
 
 
-def build_agents() -> AgentRegistry:
-    """Built-in agents plus every plugin published under the entry point."""
+def build_agents(engine: sa.Engine, settings: Settings, policy: Policy | None) -> AgentRegistry:
+    """Built-in agents, the Risk Monitor on the master data, and every plugin agent."""
+    from procureflow.adapters.risk_monitor_factory import risk_monitor_factory
     from procureflow.agents.builtin import register_builtin_agents
+    from procureflow.agents.risk_monitor import NAME as RISK_MONITOR
 
     registry = AgentRegistry()
     register_builtin_agents(registry)
+    registry.register(RISK_MONITOR, risk_monitor_factory(engine, settings, policy))
     registry.discover()
     return registry
 
@@ -46,7 +54,11 @@ def build_services(settings: Settings | None = None, *, migrate: bool = True) ->
     engine = create_engine(settings.database_url)
     if migrate:
         upgrade(engine)
+        from procureflow.runtime.dbos_runtime import migrate_workflow_store
+
+        migrate_workflow_store(engine)
     audit = SqlAuditLog(engine)
+    policy = load_policy_file(settings.policy_file) if settings.policy_file else None
     svc = Services(
         settings=settings,
         engine=engine,
@@ -54,7 +66,7 @@ def build_services(settings: Settings | None = None, *, migrate: bool = True) ->
         instances=InstanceStore(engine, audit),
         events=EventStore(engine, audit),
         approvals=ApprovalStore(engine, audit),
-        agents=build_agents(),
+        agents=build_agents(engine, settings, policy),
         functions=Functions(),
         http=HttpxClient(),
     )
@@ -64,7 +76,22 @@ def build_services(settings: Settings | None = None, *, migrate: bool = True) ->
     svc.functions.add(make_outbox_function(svc))
     svc.functions.add_agents(svc.agents)
     _add_document_functions(svc)
+    _add_plugin_functions(svc)
+    if policy is not None:
+        svc.extras["policy"] = policy
     return svc
+
+
+def _add_plugin_functions(svc: Services) -> None:
+    """Custom functions from plugins: the entry point group and the configured modules."""
+    factories = [ep.load() for ep in entry_points(group="procureflow.functions")]
+    factories += [
+        importlib.import_module(name).procureflow_functions
+        for name in svc.settings.function_modules
+    ]
+    for factory in factories:
+        for spec in factory(svc):
+            svc.functions.add(spec)
 
 
 def _add_document_functions(svc: Services) -> None:

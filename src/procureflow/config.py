@@ -45,6 +45,14 @@ class Settings(BaseSettings):
         default=None, description="pydantic-ai model name; empty means rule-based extraction"
     )
     log_level: str = "WARNING"
+    function_modules: list[str] = Field(
+        default_factory=list,
+        description="Python modules whose `procureflow_functions(services)` returns extra "
+        "custom functions for playbooks (besides the `procureflow.functions` entry point)",
+    )
+    policy_file: Path | None = Field(
+        default=None, description="Policy YAML in force (default: the shipped policy)"
+    )
 
 
 @lru_cache(maxsize=1)

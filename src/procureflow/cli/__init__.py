@@ -25,9 +25,29 @@ def _register() -> None:
 
 
 def main() -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script.
+
+    A command that ran the durable engine may leave workflows parked in a wait; their
+    threads would hold the process until their wait times out, so such a command ends
+    the process at once after its output is flushed. The work is safe in the database
+    and resumes in the next process with the same executor id.
+    """
+    import os
+    import sys
+
+    from procureflow.runtime import dbos_runtime
+
     _register()
-    app()
+    code: int | str | None = 0
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code
+    if dbos_runtime.engine_was_started():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code if isinstance(code, int) else 1)
+    sys.exit(code)
 
 
 __all__ = ["app", "main"]

@@ -25,12 +25,11 @@ def store() -> Iterator[Services]:
 @contextmanager
 def client() -> Iterator[Services]:
     """Stores plus a client that enqueues and sends for an engine running elsewhere."""
-    from dbos import DBOSClient
-
+    from procureflow.runtime.dbos_runtime import workflow_client
     from procureflow.runtime.launch import ClientLauncher
 
     svc = build_services()
-    dbos_client = DBOSClient(system_database_engine=svc.engine)
+    dbos_client = workflow_client(svc.engine)
     svc.extras["launcher"] = ClientLauncher(dbos_client)
     try:
         yield svc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from procureflow.adapters.db.audit_store import insert_ignore
+from procureflow.adapters.db.audit_store import insert_if_absent
 from procureflow.adapters.db.tables import effects
 from procureflow.domain.canonical import to_jsonable
 from procureflow.domain.clock import utcnow
@@ -69,18 +69,16 @@ def make_outbox_function(svc: Services) -> FunctionSpec:
             {"to": args["to"], "subject": args.get("subject", ""), "body": args.get("body", "")}
         )
         with svc.engine.begin() as conn:
-            created = conn.execute(
-                insert_ignore(
-                    conn,
-                    effects,
-                    {
-                        "idempotency_key": ctx.idempotency_key,
-                        "kind": "message",
-                        "payload": payload,
-                        "created_at": utcnow(),
-                    },
-                )
-            ).rowcount
+            created = insert_if_absent(
+                conn,
+                effects,
+                {
+                    "idempotency_key": ctx.idempotency_key,
+                    "kind": "message",
+                    "payload": payload,
+                    "created_at": utcnow(),
+                },
+            )
             if created:
                 svc.audit.append(
                     conn,

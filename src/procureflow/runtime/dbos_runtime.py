@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from dbos import DBOS, DBOSConfig
+from dbos import DBOS, DBOSClient, DBOSConfig
 
 from procureflow.adapters.db.engine import create_workflow_engine, is_sqlite
 from procureflow.config import Settings
@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
 _launched = False
+_ever_launched = False
+
+
+def engine_was_started() -> bool:
+    """True when this process has run the durable engine at some point."""
+    return _ever_launched
 
 
 def dbos_config(settings: Settings, engine: sa.Engine) -> DBOSConfig:
@@ -40,9 +46,22 @@ def dbos_config(settings: Settings, engine: sa.Engine) -> DBOSConfig:
     return config
 
 
+def migrate_workflow_store(engine: sa.Engine) -> None:
+    """Create or migrate the durable engine's own tables (clients need them to enqueue)."""
+    DBOS.migrate(engine.url.render_as_string(hide_password=False))
+
+
+def workflow_client(engine: sa.Engine) -> DBOSClient:
+    """A client that enqueues and sends without running workflows in this process."""
+    url = engine.url.render_as_string(hide_password=False)
+    if is_sqlite(url):
+        return DBOSClient(system_database_engine=create_workflow_engine(url))
+    return DBOSClient(system_database_url=url)
+
+
 def launch_dbos(settings: Settings, engine: sa.Engine) -> None:
     """Create and launch DBOS for this process (destroying a previous instance first)."""
-    global _launched
+    global _launched, _ever_launched
     import procureflow.runtime.workflows  # noqa: F401  (registers the workflows)
 
     if _launched:
@@ -53,6 +72,7 @@ def launch_dbos(settings: Settings, engine: sa.Engine) -> None:
     # Registered after launch, as DBOS requires; polled often so a new instance starts fast.
     DBOS.register_queue(QUEUE_NAME, polling_interval_sec=0.05, on_conflict="always_update")
     _launched = True
+    _ever_launched = True
 
 
 def shutdown_dbos() -> None:
@@ -63,4 +83,11 @@ def shutdown_dbos() -> None:
         _launched = False
 
 
-__all__ = ["dbos_config", "launch_dbos", "shutdown_dbos"]
+__all__ = [
+    "dbos_config",
+    "engine_was_started",
+    "launch_dbos",
+    "migrate_workflow_store",
+    "shutdown_dbos",
+    "workflow_client",
+]

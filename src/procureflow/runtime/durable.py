@@ -18,8 +18,9 @@ from procureflow.runtime.ports import BranchCall, BranchResult
 
 T = TypeVar("T")
 
-# DBOS.recv needs a finite timeout; "forever" is ten years.
-FOREVER_SECONDS = 10 * 365 * 24 * 3600.0
+# A wait is made of bounded receives: a thread blocked in one receive holds up the exit
+# of its process until that receive times out, so none lasts longer than this.
+RECEIVE_CHUNK_SECONDS = 30.0
 
 
 class DbosDurability:
@@ -42,9 +43,25 @@ class DbosDurability:
         DBOS.sleep(max(0.0, seconds))
 
     def receive(self, key: str, topic: str, timeout_seconds: float | None) -> Any | None:  # noqa: ARG002
-        """The next message on ``topic`` for this workflow, or None after the timeout."""
-        timeout = FOREVER_SECONDS if timeout_seconds is None else max(0.0, timeout_seconds)
-        return DBOS.recv(topic, timeout_seconds=timeout)
+        """The next message on ``topic`` for this workflow, or None after the timeout.
+
+        The wait is cut into chunks whose lengths follow from the timeout alone, so a
+        replay makes the same calls and DBOS hands back the same recorded outcomes.
+        """
+        remaining = None if timeout_seconds is None else max(0.0, timeout_seconds)
+        while True:
+            chunk = (
+                RECEIVE_CHUNK_SECONDS
+                if remaining is None
+                else min(RECEIVE_CHUNK_SECONDS, remaining)
+            )
+            message = DBOS.recv(topic, timeout_seconds=chunk)
+            if message is not None:
+                return message
+            if remaining is not None:
+                remaining -= chunk
+                if remaining <= 0:
+                    return None
 
     def run_branches(
         self,
@@ -90,4 +107,4 @@ def _as_result(value: Any) -> BranchResult:
     return BranchResult(output=value)
 
 
-__all__ = ["FOREVER_SECONDS", "DbosDurability"]
+__all__ = ["RECEIVE_CHUNK_SECONDS", "DbosDurability"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from procureflow.adapters.db.audit_store import SqlAuditLog, insert_ignore
+from procureflow.adapters.db.audit_store import SqlAuditLog, insert_if_absent
 from procureflow.adapters.db.tables import approvals
 from procureflow.domain.approval import (
     ApprovalLevel,
@@ -96,29 +96,27 @@ class ApprovalStore:
         now = utcnow()
         clean_action = to_jsonable(dict(action))
         with self.engine.begin() as conn:
-            inserted = conn.execute(
-                insert_ignore(
-                    conn,
-                    approvals,
-                    {
-                        "id": approval_id,
-                        "instance_id": instance_id,
-                        "workflow_id": workflow_id,
-                        "task_key": task_key,
-                        "title": title,
-                        "action": clean_action,
-                        "digest": action_digest(clean_action),
-                        "reasoning": to_jsonable(reasoning),
-                        "requested_by": requested_by,
-                        "chain": [level.model_dump() for level in chain],
-                        "level": 0,
-                        "role": chain[0].role,
-                        "status": ApprovalStatus.PENDING.value,
-                        "due_at": due_at(chain[0], now),
-                        "created_at": now,
-                    },
-                )
-            ).rowcount
+            inserted = insert_if_absent(
+                conn,
+                approvals,
+                {
+                    "id": approval_id,
+                    "instance_id": instance_id,
+                    "workflow_id": workflow_id,
+                    "task_key": task_key,
+                    "title": title,
+                    "action": clean_action,
+                    "digest": action_digest(clean_action),
+                    "reasoning": to_jsonable(reasoning),
+                    "requested_by": requested_by,
+                    "chain": [level.model_dump() for level in chain],
+                    "level": 0,
+                    "role": chain[0].role,
+                    "status": ApprovalStatus.PENDING.value,
+                    "due_at": due_at(chain[0], now),
+                    "created_at": now,
+                },
+            )
             if inserted:
                 self.audit.append(
                     conn,

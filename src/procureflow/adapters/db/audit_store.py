@@ -264,6 +264,17 @@ def _insert_ignore(conn: sa.Connection, table: sa.Table, values: dict[str, Any])
     return sqlite_insert(table).values(**values).on_conflict_do_nothing()
 
 
-__all__ = ["SqlAuditLog", "VerifyReport", "insert_ignore"]
+def insert_if_absent(conn: sa.Connection, table: sa.Table, values: dict[str, Any]) -> bool:
+    """Insert ``values`` unless a row with the same key exists; True when inserted.
+
+    Uses RETURNING rather than the row count, which drivers do not all report for
+    ``ON CONFLICT DO NOTHING``.
+    """
+    key = list(table.primary_key.columns)[0]
+    statement = _insert_ignore(conn, table, values).returning(key)
+    return conn.execute(statement).first() is not None
+
+
+__all__ = ["SqlAuditLog", "VerifyReport", "insert_if_absent", "insert_ignore"]
 
 insert_ignore = _insert_ignore

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from procureflow.adapters.db.audit_store import SqlAuditLog, insert_ignore
+from procureflow.adapters.db.audit_store import SqlAuditLog, insert_if_absent, insert_ignore
 from procureflow.adapters.db.tables import events, subscriptions
 from procureflow.domain.clock import utcnow
 from procureflow.domain.cloudevents import parse_time
@@ -41,23 +41,21 @@ class EventStore:
     def insert(self, conn: sa.Connection, event: Mapping[str, Any], actor: str) -> str | None:
         """Store ``event`` in ``conn``'s transaction; None when (source, id) was seen before."""
         key = event_key(event["source"], event["id"])
-        inserted = conn.execute(
-            insert_ignore(
-                conn,
-                events,
-                {
-                    "id": key,
-                    "source": event["source"],
-                    "event_id": event["id"],
-                    "type": event["type"],
-                    "subject": event.get("subject"),
-                    "time": parse_time(event["time"]) if event.get("time") else None,
-                    "envelope": dict(event),
-                    "received_at": utcnow(),
-                    "started": [],
-                },
-            )
-        ).rowcount
+        inserted = insert_if_absent(
+            conn,
+            events,
+            {
+                "id": key,
+                "source": event["source"],
+                "event_id": event["id"],
+                "type": event["type"],
+                "subject": event.get("subject"),
+                "time": parse_time(event["time"]) if event.get("time") else None,
+                "envelope": dict(event),
+                "received_at": utcnow(),
+                "started": [],
+            },
+        )
         if not inserted:
             return None
         self.audit.append(

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from procureflow.adapters.db.audit_store import insert_ignore
+from procureflow.adapters.db.audit_store import insert_if_absent
 from procureflow.adapters.db.tables import guard_decisions
 from procureflow.domain.canonical import to_jsonable
 from procureflow.domain.clock import utcnow
@@ -49,8 +49,7 @@ def record_guard_decision(
     if instance_id is None or task_key is None:
         conn.execute(guard_decisions.insert().values(**values))
         return True
-    result = conn.execute(insert_ignore(conn, guard_decisions, values))
-    return bool(result.rowcount)
+    return insert_if_absent(conn, guard_decisions, values)
 
 
 def list_guard_decisions(

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from procureflow.adapters.db.audit_store import SqlAuditLog, insert_ignore
+from procureflow.adapters.db.audit_store import SqlAuditLog, insert_if_absent
 from procureflow.adapters.db.tables import instances, playbook_versions, task_runs
 from procureflow.domain.canonical import to_jsonable
 from procureflow.domain.clock import utcnow
@@ -74,8 +74,10 @@ def _insert_task(conn: sa.Connection) -> Any:
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-        _INSERT_TASK[dialect] = insert(task_runs).on_conflict_do_nothing(
-            index_elements=["instance_id", "key"]
+        _INSERT_TASK[dialect] = (
+            insert(task_runs)
+            .on_conflict_do_nothing(index_elements=["instance_id", "key"])
+            .returning(task_runs.c.id)
         )
     return _INSERT_TASK[dialect]
 
@@ -99,21 +101,19 @@ class InstanceStore:
         """Store a playbook version (idempotent: the same text is the same version)."""
         version_id = hashlib.sha256(source.encode("utf-8")).hexdigest()
         with self.engine.begin() as conn:
-            inserted = conn.execute(
-                insert_ignore(
-                    conn,
-                    playbook_versions,
-                    {
-                        "id": version_id,
-                        "namespace": namespace,
-                        "name": name,
-                        "version": version,
-                        "source": source,
-                        "origin": origin,
-                        "registered_at": utcnow(),
-                    },
-                )
-            ).rowcount
+            inserted = insert_if_absent(
+                conn,
+                playbook_versions,
+                {
+                    "id": version_id,
+                    "namespace": namespace,
+                    "name": name,
+                    "version": version,
+                    "source": source,
+                    "origin": origin,
+                    "registered_at": utcnow(),
+                },
+            )
             if inserted:
                 self.audit.append(
                     conn,
@@ -248,7 +248,7 @@ class InstanceStore:
             "ended_at": record.get("ended_at"),
         }
         with self.engine.begin() as conn:
-            inserted = conn.execute(_insert_task(conn), row).rowcount
+            inserted = conn.execute(_insert_task(conn), row).first() is not None
             if not inserted:
                 return False
             if resume_waiting:

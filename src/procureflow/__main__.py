@@ -1,0 +1,5 @@
+"""``python -m procureflow`` is the ``procureflow`` command."""
+
+from procureflow.cli import main
+
+main()
