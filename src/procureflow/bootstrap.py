@@ -20,8 +20,7 @@ from procureflow.agents.registry import AgentRegistry
 from procureflow.config import Settings, get_settings
 from procureflow.policies import Policy, load_policy_file
 from procureflow.runtime import services as runtime_services
-from procureflow.runtime.approvals import make_approval_function
-from procureflow.runtime.builtin_functions import make_guard_function, make_outbox_function
+from procureflow.runtime.function_catalog import product_functions
 from procureflow.runtime.function_registry import Functions
 from procureflow.runtime.services import Services
 
@@ -71,9 +70,8 @@ def build_services(settings: Settings | None = None, *, migrate: bool = True) ->
         http=HttpxClient(),
     )
     svc.extras["users"] = UserStore(engine, audit)
-    svc.functions.add(make_approval_function(svc))
-    svc.functions.add(make_guard_function(svc))
-    svc.functions.add(make_outbox_function(svc))
+    for spec in product_functions(svc):
+        svc.functions.add(spec)
     svc.functions.add_agents(svc.agents)
     _add_document_functions(svc)
     _add_plugin_functions(svc)

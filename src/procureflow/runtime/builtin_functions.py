@@ -95,4 +95,11 @@ def make_outbox_function(svc: Services) -> FunctionSpec:
     )
 
 
-__all__ = ["make_guard_function", "make_outbox_function"]
+def make_core_functions(svc: Services) -> list[FunctionSpec]:
+    """Approvals, guardrails and the outbox."""
+    from procureflow.runtime.approvals import make_approval_function
+
+    return [make_approval_function(svc), make_guard_function(svc), make_outbox_function(svc)]
+
+
+__all__ = ["make_core_functions", "make_guard_function", "make_outbox_function"]
