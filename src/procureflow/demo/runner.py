@@ -106,13 +106,12 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 def login_hint(settings: Settings) -> str:
     """How to sign in to the dashboard with the demo people."""
-    try:
-        from procureflow.web import login_hint as web_login_hint
-    except ImportError:
-        return "Demo people: " + ", ".join(
-            f"{uid} ({', '.join(roles)})" for uid, _, roles in DEMO_PEOPLE
-        )
-    return str(web_login_hint(settings))
+    web = importlib.import_module("procureflow.web")
+    hint = getattr(web, "login_hint", None)
+    if hint is None:
+        people = ", ".join(f"{uid} ({', '.join(roles)})" for uid, _, roles in DEMO_PEOPLE)
+        return f"Demo people: {people}"
+    return str(hint(settings))
 
 
 def run_demo(*, headless: bool, host: str | None, port: int | None, as_json: bool) -> None:
