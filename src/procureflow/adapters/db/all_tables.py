@@ -5,5 +5,7 @@ from __future__ import annotations
 from procureflow.adapters.db import (
     tables,  # noqa: F401
     tables_documents,  # noqa: F401
+    tables_exceptions,  # noqa: F401
     tables_master,  # noqa: F401
+    tables_procurement,  # noqa: F401
 )
