@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 # "module:factory" — each factory returns the FunctionSpecs of one area.
 FUNCTION_FACTORIES: list[str] = [
     "procureflow.runtime.builtin_functions:make_core_functions",
+    "procureflow.runtime.exception_functions:make_exception_functions",
 ]
 
 
