@@ -7,5 +7,6 @@ from procureflow.adapters.db import (
     tables_documents,  # noqa: F401
     tables_exceptions,  # noqa: F401
     tables_master,  # noqa: F401
+    tables_payables,  # noqa: F401
     tables_procurement,  # noqa: F401
 )
