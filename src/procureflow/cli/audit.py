@@ -9,7 +9,14 @@ from typing import Any
 import typer
 
 from procureflow.cli import context
-from procureflow.cli.output import JsonOption, console, emit, fail, one_line_errors
+from procureflow.cli.output import (
+    JsonOption,
+    ProgressTicker,
+    console,
+    emit,
+    fail,
+    one_line_errors,
+)
 
 app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit ledger.")
 
@@ -61,11 +68,14 @@ def export_command(
             svc.audit.export(sys.stdout, stream)
             return
         tmp = output.with_name(output.name + ".partial")
+        ticker = ProgressTicker(total=svc.audit.count(stream), label="exporting", show=True)
         try:
             with tmp.open("w", encoding="utf-8") as out:
-                count = svc.audit.export(out, stream)
+                count = svc.audit.export(out, stream, tick=ticker)
             tmp.replace(output)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             fail(f"cannot write {output}: {exc.strerror}")
+        finally:
+            ticker.close()
     console.print(f"{count} entries written to {output}", highlight=False)

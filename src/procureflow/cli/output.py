@@ -70,4 +70,33 @@ def progress(items: Iterable[R], *, total: int | None, label: str, show: bool) -
             bar.advance(task)
 
 
-__all__ = ["JsonOption", "console", "emit", "err_console", "fail", "one_line_errors", "progress"]
+class ProgressTicker:
+    """A progress bar on stderr advanced by calling the object (off when not ``show``)."""
+
+    def __init__(self, *, total: int | None, label: str, show: bool) -> None:
+        self._progress = Progress(console=err_console, transient=True) if show else None
+        self._task = None
+        if self._progress is not None:
+            self._progress.start()
+            self._task = self._progress.add_task(label, total=total)
+
+    def __call__(self) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.advance(self._task)
+
+    def close(self) -> None:
+        """Remove the bar."""
+        if self._progress is not None:
+            self._progress.stop()
+
+
+__all__ = [
+    "ProgressTicker",
+    "JsonOption",
+    "console",
+    "emit",
+    "err_console",
+    "fail",
+    "one_line_errors",
+    "progress",
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -17,6 +18,7 @@ from rich.table import Table
 
 from procureflow.adapters.db.user_store import User, UserStore
 from procureflow.bootstrap import build_services, start_runtime, stop_runtime
+from procureflow.cli.output import ProgressTicker
 from procureflow.config import Settings, get_settings
 from procureflow.demo.scenarios import SCENARIO_MODULES
 from procureflow.demo.scenarios.base import DEMO_PEOPLE, ScenarioResult
@@ -55,7 +57,9 @@ def load_master_data(svc: Services) -> list[dict[str, Any]]:
     return [result.to_json() for result in import_demo_master_data(importer)]
 
 
-def run_scenarios(svc: Services, people: dict[str, User]) -> list[ScenarioResult]:
+def run_scenarios(
+    svc: Services, people: dict[str, User], tick: Callable[[], None] | None = None
+) -> list[ScenarioResult]:
     """Run every scenario; a scenario that crashes is reported, not fatal."""
     results = []
     for name in SCENARIO_MODULES:
@@ -71,6 +75,8 @@ def run_scenarios(svc: Services, people: dict[str, User]) -> list[ScenarioResult
             )
         result.details.setdefault("seconds", round(time.monotonic() - started, 2))
         results.append(result)
+        if tick is not None:
+            tick()
     return results
 
 
@@ -124,7 +130,13 @@ def run_demo(*, headless: bool, host: str | None, port: int | None, as_json: boo
         try:
             people = ensure_people(svc.extras["users"])
             load_master_data(svc)
-            summary = _summary(svc, run_scenarios(svc, people))
+            ticker = ProgressTicker(
+                total=len(SCENARIO_MODULES), label="running scenarios", show=not as_json
+            )
+            try:
+                summary = _summary(svc, run_scenarios(svc, people, tick=ticker))
+            finally:
+                ticker.close()
         finally:
             stop_runtime(svc)
         if as_json:

@@ -73,3 +73,26 @@ def test_an_unknown_instance_and_a_missing_file_are_one_line_errors(tmp_path: Pa
     missing = _cli(tmp_path, "playbooks", "run", str(tmp_path / "absent.yaml"))
     assert missing.returncode == 1 and "no such playbook file" in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_audit_verify_names_a_tampered_entry_and_exits_non_zero(tmp_path: Path) -> None:
+    from procureflow.adapters.db.audit_store import SqlAuditLog
+    from procureflow.adapters.db.engine import create_engine
+    from procureflow.adapters.db.migrate import upgrade
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    upgrade(engine)
+    log = SqlAuditLog(engine)
+    for i in range(3):
+        log.record(stream="instance:x", kind="task.completed", actor="runtime", payload={"i": i})
+    assert _cli(tmp_path, "audit", "verify", "--json").returncode == 0
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE pf_audit_entries SET payload = '{\"i\": 7}' WHERE seq = 2")
+    engine.dispose()
+    done = _cli(tmp_path, "audit", "verify", "--json")
+    assert done.returncode == 1
+    import json
+
+    report = json.loads(done.stdout)
+    assert report["ok"] is False
+    assert report["first_problem"]["seq"] == 2

@@ -3,7 +3,7 @@ verify every stream and the seal chain, export JSONL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -244,13 +244,25 @@ class SqlAuditLog:
                     )
         return problems
 
-    def export(self, out: IO[str], stream: str | None = None) -> int:
-        """Write every entry as one JSON line; returns how many."""
+    def export(
+        self, out: IO[str], stream: str | None = None, tick: Callable[[], None] | None = None
+    ) -> int:
+        """Write every entry as one JSON line; returns how many. ``tick`` runs per entry."""
         count = 0
         for entry in self.entries(stream):
             out.write(canonical_json(entry.to_json()) + "\n")
             count += 1
+            if tick is not None:
+                tick()
         return count
+
+    def count(self, stream: str | None = None) -> int:
+        """How many entries the ledger (or one stream) holds."""
+        query = sa.select(sa.func.count()).select_from(audit_entries)
+        if stream is not None:
+            query = query.where(audit_entries.c.stream == stream)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
 
 def _insert_ignore(conn: sa.Connection, table: sa.Table, values: dict[str, Any]) -> Any:
