@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog, insert_if_absent
 from procureflow.adapters.db.tables import instances, playbook_versions, task_runs
-from procureflow.domain.canonical import to_jsonable
+from procureflow.domain.canonical import digest, to_jsonable
 from procureflow.domain.clock import utcnow
 from procureflow.errors import NotFound
 
@@ -263,7 +263,8 @@ class InstanceStore:
                     "key": values["key"],
                     "name": values["name"],
                     "type": values["type"],
-                    "output": values.get("output"),
+                    # The output is in the task run; the ledger binds it by its digest.
+                    "output_sha256": digest(values.get("output")),
                     "error": values.get("error"),
                 },
             )
