@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,13 +26,17 @@ def create_app(*, start_engine: bool = True, settings: Settings | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from procureflow.bootstrap import build_services, start_runtime, stop_runtime
 
-        svc = start_runtime(settings) if start_engine else build_services(settings)
+        # the engine refuses to start or stop inside a running event loop: use a thread
+        if start_engine:
+            svc = await asyncio.to_thread(start_runtime, settings)
+        else:
+            svc = build_services(settings)
         app.state.services = svc
         try:
             yield
         finally:
             if start_engine:
-                stop_runtime(svc)
+                await asyncio.to_thread(stop_runtime, svc)
             else:
                 svc.engine.dispose()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
-from procureflow.adapters.db.user_store import User, UserStore
-from procureflow.errors import Unauthenticated
+from procureflow.adapters.db.user_store import User
+from procureflow.api.auth import current_user
 from procureflow.runtime.services import Services
 
 
@@ -19,16 +19,9 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_current_user(
-    svc: ServicesDep, authorization: Annotated[str | None, Header()] = None
-) -> User:
-    """The user of the bearer token in the Authorization header."""
-    if not authorization or not authorization.lower().startswith("bearer "):
-        raise Unauthenticated(
-            "send 'Authorization: Bearer <token>' (see 'procureflow users token')"
-        )
-    store: UserStore = svc.extras["users"]
-    return store.authenticate(authorization.split(" ", 1)[1].strip())
+def get_current_user(user: Annotated[User, Depends(current_user)]) -> User:
+    """The signed-in user: bearer token, or dashboard session with its CSRF token."""
+    return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

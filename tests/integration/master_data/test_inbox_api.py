@@ -14,6 +14,7 @@ from procureflow.api.app import create_app
 from procureflow.config import Settings
 from procureflow.demo import demo_emails
 from procureflow.domain.master import ImportContext
+from tests.auth_helpers import bearer_for
 
 RFC822 = {"Content-Type": "message/rfc822"}
 
@@ -24,7 +25,8 @@ def client(engine: sa.Engine, database_url: str, tmp_path: Path) -> Iterator[Tes
     app = create_app(
         start_engine=False, settings=Settings(database_url=database_url, data_dir=tmp_path)
     )
-    with TestClient(app) as test_client:
+    operator = bearer_for(engine, "olga", "orchestrator")
+    with TestClient(app, headers=operator) as test_client:
         yield test_client
 
 

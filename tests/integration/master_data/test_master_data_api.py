@@ -14,6 +14,7 @@ from procureflow.adapters.db.user_store import UserStore
 from procureflow.api.app import create_app
 from procureflow.config import Settings
 from procureflow.demo import demo_files
+from tests.auth_helpers import bearer_for
 
 
 @pytest.fixture
@@ -21,7 +22,8 @@ def client(engine: sa.Engine, database_url: str, tmp_path: Path) -> Iterator[Tes
     app = create_app(
         start_engine=False, settings=Settings(database_url=database_url, data_dir=tmp_path)
     )
-    with TestClient(app) as test_client:
+    reader = bearer_for(engine, "reader", "auditor")
+    with TestClient(app, headers=reader) as test_client:
         yield test_client
 
 
@@ -74,7 +76,11 @@ def test_uploads_need_a_signed_in_user_with_a_purchasing_role(
     client: TestClient, engine: sa.Engine
 ) -> None:
     name, content = demo_files()[0][1:]
-    anonymous = client.post("/api/v1/master-data/suppliers", files={"file": (name, content)})
+    anonymous = client.post(
+        "/api/v1/master-data/suppliers",
+        files={"file": (name, content)},
+        headers={"Authorization": ""},
+    )
     assert anonymous.status_code == 401
     auditor = client.post(
         "/api/v1/master-data/suppliers",

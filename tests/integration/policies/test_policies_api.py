@@ -8,13 +8,14 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from tests.policy_samples import policy_text
 
 from procureflow.adapters.db.guard_decisions import record_guard_decision
 from procureflow.api.app import create_app
 from procureflow.config import Settings
 from procureflow.domain.money import Money
 from procureflow.policies import evaluate_guardrails, jsonable_facts, load_policy
+from tests.auth_helpers import bearer_for
+from tests.policy_samples import policy_text
 
 YAML = {"Content-Type": "application/yaml"}
 
@@ -22,7 +23,8 @@ YAML = {"Content-Type": "application/yaml"}
 @pytest.fixture
 def client(engine: sa.Engine, database_url: str) -> Iterator[TestClient]:
     app = create_app(start_engine=False, settings=Settings(database_url=database_url))
-    with TestClient(app) as test_client:
+    operator = bearer_for(engine, "olga", "orchestrator")
+    with TestClient(app, headers=operator) as test_client:
         yield test_client
 
 

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from procureflow.api.auth import APPROVERS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.runtime.approvals import decide
 
-router = APIRouter(prefix="/approvals", tags=["approvals"])
+router = APIRouter(prefix="/approvals", tags=["approvals"], dependencies=[access(APPROVERS)])
 
 
 class ApprovalDecision(BaseModel):

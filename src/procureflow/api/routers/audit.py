@@ -6,9 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
+from procureflow.api.auth import OPERATORS, access
 from procureflow.api.deps import ServicesDep
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[access(OPERATORS)])
 
 
 @router.get("/verify")

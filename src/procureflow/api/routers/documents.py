@@ -10,12 +10,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from procureflow.adapters.document_wiring import build_document_service
+from procureflow.api.auth import DOCUMENT_EDITORS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.documents.profiles import SignatureProfile
 from procureflow.documents.service import DocumentService
 from procureflow.errors import DocumentRejected, NotFound
 
-router = APIRouter(prefix="/documents", tags=["documents"])
+router = APIRouter(prefix="/documents", tags=["documents"], dependencies=[access(DOCUMENT_EDITORS)])
 
 
 def get_documents(svc: ServicesDep) -> DocumentService:

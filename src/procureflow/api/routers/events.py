@@ -8,10 +8,11 @@ from fastapi import APIRouter, Body, Query, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
+from procureflow.api.auth import REQUESTERS, access
 from procureflow.api.deps import ServicesDep
 from procureflow.runtime.dispatch import EventDispatcher
 
-router = APIRouter(prefix="/events", tags=["events"])
+router = APIRouter(prefix="/events", tags=["events"], dependencies=[access(REQUESTERS)])
 
 
 class EventAccepted(BaseModel):

@@ -15,12 +15,13 @@ from fastapi.concurrency import run_in_threadpool
 from procureflow.adapters.db.master_repository import MasterDataRepository
 from procureflow.adapters.llm import mail_extractor_from_settings
 from procureflow.adapters.storage import LocalContentStore
+from procureflow.api.auth import OPERATORS, access
 from procureflow.api.deps import ServicesDep
 from procureflow.documents.email_message import EmailSettings
 from procureflow.errors import DocumentRejected
 from procureflow.runtime.mail_intake import read_supplier_mail
 
-router = APIRouter(prefix="/inbox", tags=["inbox"])
+router = APIRouter(prefix="/inbox", tags=["inbox"], dependencies=[access(OPERATORS)])
 
 
 @router.post(

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from procureflow.api.auth import REQUESTERS, access
 from procureflow.api.deps import ServicesDep
 from procureflow.runtime.launch import start_instance
 
-router = APIRouter(prefix="/instances", tags=["instances"])
+router = APIRouter(prefix="/instances", tags=["instances"], dependencies=[access(REQUESTERS)])
 
 Status = Literal["running", "waiting", "completed", "faulted", "cancelled"]
 

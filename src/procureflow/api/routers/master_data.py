@@ -13,11 +13,12 @@ from fastapi.concurrency import run_in_threadpool
 
 from procureflow.adapters.db.master_repository import MasterDataRepository
 from procureflow.adapters.importers import MAX_FILE_BYTES, MasterDataImporter
+from procureflow.api.auth import REQUESTERS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.domain.master import KINDS, REQUIRED_HEADERS, ImportContext
 from procureflow.errors import Forbidden, ImportRejected
 
-router = APIRouter(prefix="/master-data", tags=["master data"])
+router = APIRouter(prefix="/master-data", tags=["master data"], dependencies=[access(REQUESTERS)])
 
 MAY_IMPORT = frozenset({"orchestrator", "buyer", "category_manager", "admin"})
 KindPath = Annotated[str, Path(description=f"One of: {', '.join(KINDS)}")]

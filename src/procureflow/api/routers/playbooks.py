@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Body, status
 
+from procureflow.api.auth import OPERATORS, access
 from procureflow.api.deps import ServicesDep
 from procureflow.runtime.playbook_catalog import check, register_source
 
-router = APIRouter(prefix="/playbooks", tags=["playbooks"])
+router = APIRouter(prefix="/playbooks", tags=["playbooks"], dependencies=[access(OPERATORS)])
 
 YAML_BODY = Body(..., media_type="application/yaml", description="Serverless Workflow 1.0 YAML")
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Body, Query
 
 from procureflow.adapters.db.guard_decisions import list_guard_decisions
+from procureflow.api.auth import POLICY_ANALYSTS, access
 from procureflow.api.deps import ServicesDep
 from procureflow.policies import (
     Policy,
@@ -16,7 +17,7 @@ from procureflow.policies import (
     simulate,
 )
 
-router = APIRouter(prefix="/policies", tags=["policies"])
+router = APIRouter(prefix="/policies", tags=["policies"], dependencies=[access(POLICY_ANALYSTS)])
 
 YAML_BODY = Body(..., media_type="application/yaml", description="Policy YAML document")
 

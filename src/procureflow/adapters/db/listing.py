@@ -1,0 +1,50 @@
+"""Paged, filtered reads of one table with the total count: the REST lists' common query.
+
+Used by read-only list endpoints (documents, exceptions, purchase orders …) so that each
+returns the same shape: the rows of one page, and the number of rows the filter matches
+(sent as the ``X-Total-Count`` header).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def page(
+    engine: sa.Engine,
+    table: sa.Table,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    order_by: list[Any] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Rows ``offset .. offset+limit`` of ``table`` matching ``filters`` (column = value;
+    ``None`` values are ignored), and how many rows match in all."""
+    conditions = [
+        table.c[name] == value for name, value in (filters or {}).items() if value is not None
+    ]
+    query = sa.select(table).where(*conditions)
+    for column in order_by or list(table.primary_key.columns):
+        query = query.order_by(column)
+    count = sa.select(sa.func.count()).select_from(table).where(*conditions)
+    with engine.connect() as conn:
+        total = int(conn.execute(count).scalar() or 0)
+        rows = conn.execute(query.limit(limit).offset(offset)).mappings().all()
+    return [{key: _plain(value) for key, value in row.items()} for row in rows], total
+
+
+__all__ = ["page"]

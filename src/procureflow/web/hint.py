@@ -1,0 +1,22 @@
+"""How to log in to the dashboard, for the demo and ``serve`` to print."""
+
+from __future__ import annotations
+
+from procureflow.config import Settings
+
+
+def login_hint(settings: Settings, user_id: str | None = None, token: str | None = None) -> str:
+    """A few lines telling a person where the dashboard is and how to log in."""
+    url = f"http://{settings.host}:{settings.port}/login"
+    if token:
+        who = f" as {user_id}" if user_id else ""
+        return f"Dashboard: {url}\nLog in{who} with the API token:\n  {token}"
+    return (
+        f"Dashboard: {url}\n"
+        "Log in with an API token. Create a user and a token with:\n"
+        "  procureflow users add YOUR-ID --role orchestrator\n"
+        "  procureflow users token YOUR-ID"
+    )
+
+
+__all__ = ["login_hint"]

@@ -1,0 +1,156 @@
+"""Mount the dashboard on the API's app: static files, login/logout, pages, live stream.
+
+The dashboard is a set of server-rendered pages (Jinja2) with a little JavaScript of our
+own (``static/app.js``) that listens to ``/live/stream`` and refreshes the parts of the
+page a change concerns. Pages need a login session; ``/login`` exchanges an API token
+(``procureflow users token``) for an HttpOnly session cookie.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from procureflow.adapters.db.user_store import User
+from procureflow.api.auth import (
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    csrf_matches,
+    csrf_token_for,
+    sessions,
+)
+from procureflow.errors import Forbidden, Unauthenticated
+from procureflow.web import live
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+NAV = (
+    ("/", "Overview"),
+    ("/approvals", "Approvals"),
+    ("/exceptions", "Exceptions"),
+    ("/events", "Events"),
+    ("/documents", "Documents"),
+    ("/insights", "Insights"),
+    ("/playbooks", "Playbooks"),
+    ("/policies", "Policies"),
+)
+
+
+class LoginRequired(Exception):
+    """A page was asked for without a valid session."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def page_user(request: Request) -> User:
+    """The user of the session cookie, or a redirect to the login page."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        try:
+            return sessions(request).user(token)
+        except Unauthenticated:
+            pass
+    raise LoginRequired(request.url.path)
+
+
+def render(request: Request, user: User, template: str, **context: Any) -> HTMLResponse:
+    """A page with the layout's context: user, CSRF token, navigation."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    secret = request.app.state.services.settings.secret_key
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "user": user,
+            "csrf": csrf_token_for(token, secret),
+            "nav": NAV,
+            "path": request.url.path,
+            **context,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _safe_next(value: str | None) -> str:
+    if value and value.startswith("/") and not value.startswith("//"):
+        return value
+    return "/"
+
+
+auth_router = APIRouter(include_in_schema=False)
+
+
+@auth_router.get("/login")
+def login_page(request: Request, next: str | None = None, error: str | None = None) -> Response:
+    """The login form: paste an API token."""
+    return templates.TemplateResponse(
+        request, "login.html", {"next": _safe_next(next), "error": error}
+    )
+
+
+@auth_router.post("/login")
+def login(
+    request: Request,
+    token: Annotated[str, Form(max_length=500)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Open a session for the token's user and set the session cookie."""
+    try:
+        _user, session = sessions(request).open(token.strip())
+    except Unauthenticated as exc:
+        return RedirectResponse(
+            f"/login?error={quote(str(exc))}&next={quote(_safe_next(next))}", status_code=303
+        )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session,
+        max_age=int(SESSION_MAX_AGE.total_seconds()),
+        httponly=True,
+        secure=request.url.scheme == "https",
+        samesite="strict",
+        path="/",
+    )
+    return response
+
+
+@auth_router.post("/logout")
+def logout(request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> Response:
+    """Close the session (needs the session's CSRF token) and drop the cookie."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        secret = request.app.state.services.settings.secret_key
+        if not csrf_matches(token, secret, csrf_token):
+            raise Forbidden("missing or wrong CSRF token")
+        sessions(request).close(token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def mount(app: FastAPI) -> None:
+    """Add the dashboard to ``app``."""
+    from procureflow.web import pages, pages_admin
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(auth_router)
+    app.include_router(live.router)
+    app.include_router(pages.router)
+    app.include_router(pages_admin.router)
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(_request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(exc.next_path)}", status_code=303)
+
+
+__all__ = ["LoginRequired", "mount", "page_user", "render", "templates"]

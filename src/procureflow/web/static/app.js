@@ -1,0 +1,161 @@
+// ProcureFlow dashboard: live updates over server-sent events, approvals, small forms.
+// Written for this project; no libraries.
+(function () {
+  "use strict";
+
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  // fetch with the session's CSRF token; answers JSON or throws the problem's detail
+  function api(method, url, body, contentType) {
+    var headers = { "X-CSRF-Token": csrf, "Accept": "application/json" };
+    var payload = body;
+    if (body !== undefined && !contentType) {
+      headers["Content-Type"] = "application/json";
+      payload = JSON.stringify(body);
+    } else if (contentType) {
+      headers["Content-Type"] = contentType;
+    }
+    return fetch(url, { method: method, headers: headers, body: payload, credentials: "same-origin" })
+      .then(function (r) {
+        return r.text().then(function (text) {
+          var data = null;
+          try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text }; }
+          if (!r.ok) {
+            var err = new Error((data && (data.detail || data.title)) || ("HTTP " + r.status));
+            err.status = r.status;
+            throw err;
+          }
+          return data;
+        });
+      });
+  }
+  window.pfApi = api;
+
+  function toast(text) {
+    var el = document.getElementById("toast");
+    if (!el) return;
+    el.textContent = text;
+    el.className = "show";
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(function () { el.className = ""; }, 4000);
+  }
+  window.pfToast = toast;
+
+  // -- live regions: [data-live=url][data-match=regex on kind][data-stream=exact stream]
+  var pending = new Map();
+  function refresh(region) {
+    if (pending.has(region)) return;
+    pending.set(region, setTimeout(function () {
+      pending.delete(region);
+      fetch(region.getAttribute("data-live"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (html === null) return;
+          var open = Array.prototype.map.call(region.querySelectorAll("input[type=text]"), function (i) { return [i.closest("[id]") && i.closest("[id]").id, i.value]; });
+          region.innerHTML = html;
+          open.forEach(function (pair) {
+            if (!pair[0] || !pair[1]) return;
+            var host = document.getElementById(pair[0]);
+            var input = host && host.querySelector("input[type=text]");
+            if (input) input.value = pair[1];
+          });
+          region.dispatchEvent(new CustomEvent("pf:refreshed", { bubbles: true }));
+        })
+        .catch(function () {});
+    }, 30));
+  }
+
+  function applyTaskState(change) {
+    if (!change.kind || change.kind.indexOf("task.") !== 0 || !change.subject) return;
+    var state = change.kind.slice(5);
+    var selector = '.pf-graph .node[data-pointer="' + String(change.subject).replace(/"/g, '\\"') + '"]';
+    document.querySelectorAll('[data-stream="' + change.stream + '"] ' + selector).forEach(function (node) {
+      node.setAttribute("class", node.getAttribute("class").replace(/state-\S+/, "state-" + state));
+      node.setAttribute("data-state", state);
+    });
+  }
+
+  function onChange(change) {
+    applyTaskState(change);
+    document.querySelectorAll("[data-live]").forEach(function (region) {
+      var stream = region.getAttribute("data-stream");
+      if (stream && stream !== change.stream) return;
+      var match = region.getAttribute("data-match");
+      if (match && !new RegExp(match).test(change.kind)) return;
+      refresh(region);
+    });
+    document.dispatchEvent(new CustomEvent("pf:change", { detail: change }));
+  }
+
+  function connect() {
+    if (!window.EventSource || !document.querySelector("[data-live], .pf-graph")) return;
+    var status = document.getElementById("live-status");
+    var source = new EventSource("/live/stream");
+    source.addEventListener("open", function () { if (status) status.className = "live on"; });
+    source.addEventListener("error", function () { if (status) status.className = "live off"; });
+    source.addEventListener("change", function (ev) {
+      try { onChange(JSON.parse(ev.data)); } catch (e) { /* malformed message: ignore */ }
+    });
+  }
+
+  // -- approvals: approve / reject with a comment, quoting the digest that was shown
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.classList || !form.classList.contains("decide")) return;
+    ev.preventDefault();
+    var button = ev.submitter || form.querySelector("button[value=approve]");
+    var result = form.querySelector(".result");
+    var body = {
+      decision: button.value,
+      digest: form.getAttribute("data-digest"),
+      comment: (form.querySelector("input[name=comment]").value || null)
+    };
+    form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    api("POST", "/api/v1/approvals/" + encodeURIComponent(form.getAttribute("data-approval")) + "/decision", body)
+      .then(function (data) {
+        result.textContent = data.status;
+        toast("Decision recorded: " + data.status);
+      })
+      .catch(function (err) {
+        result.textContent = err.message;
+        result.className = "result error";
+        form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+      });
+  });
+
+  // -- forms that post a text area or file to the API and show the answer
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-api")) return;
+    ev.preventDefault();
+    var out = document.getElementById(form.getAttribute("data-out"));
+    var method = form.getAttribute("data-method") || "POST";
+    var url = form.getAttribute("data-api");
+    var file = form.querySelector("input[type=file]");
+    var text = form.querySelector("textarea");
+    var request;
+    if (file) {
+      var data = new FormData();
+      data.append("file", file.files[0]);
+      request = fetch(url, { method: method, headers: { "X-CSRF-Token": csrf }, body: data, credentials: "same-origin" })
+        .then(function (r) { return r.json().then(function (j) { if (!r.ok) { throw new Error(j.detail || r.status); } return j; }); });
+    } else {
+      request = api(method, url, text ? text.value : undefined, form.getAttribute("data-type") || "application/yaml");
+    }
+    out.textContent = "…";
+    out.className = "answer";
+    request.then(function (data) {
+      out.textContent = JSON.stringify(data, null, 2);
+      form.dispatchEvent(new CustomEvent("pf:answer", { detail: data, bubbles: true }));
+    }).catch(function (err) {
+      out.textContent = err.message;
+      out.className = "answer error";
+    });
+  });
+
+  document.addEventListener("change", function (ev) {
+    if (ev.target.hasAttribute && ev.target.hasAttribute("data-autosubmit")) ev.target.form.submit();
+  });
+
+  document.addEventListener("DOMContentLoaded", connect);
+})();

@@ -1,0 +1,132 @@
+"""Inline SVG drawn here: the playbook graph with live node states, and small charts.
+
+Every text that comes from data is escaped; the output is safe to embed in a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from markupsafe import Markup
+
+from procureflow.web.graph import NODE_H, NODE_W, Graph
+
+PALETTE = ("#2f6fde", "#e08a1e", "#2c9f6b", "#b04fc8", "#d64545", "#5d6b82")
+
+
+def _text(value: object, limit: int = 28) -> str:
+    text = str(value)
+    return escape(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def graph_svg(graph: Graph, states: Mapping[str, str] | None = None) -> Markup:
+    """The graph as SVG; ``states`` maps a node's pointer to its state (completed …)."""
+    states = states or {}
+    by_pointer = {n.pointer: n for n in graph.nodes}
+    parts = [
+        f'<svg class="pf-graph" viewBox="0 0 {graph.width} {graph.height}" '
+        f'width="{graph.width}" height="{graph.height}" role="img" aria-label="playbook graph">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z"/></marker></defs>',
+    ]
+    for edge in graph.edges:
+        a, b = by_pointer.get(edge.source), by_pointer.get(edge.target)
+        if a is None or b is None:
+            continue
+        x1: float = a.x + NODE_W / 2
+        y1: float = a.y + NODE_H
+        x2: float = b.x + NODE_W / 2
+        y2: float = b.y
+        if b.y <= a.y:  # a jump back or sideways: leave from the right edge
+            x1, y1, x2, y2 = a.x + NODE_W, a.y + NODE_H / 2, b.x + NODE_W, b.y + NODE_H / 2
+            mid: float = max(x1, x2) + 30
+            path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
+        else:
+            mid = (y1 + y2) / 2.0
+            path = f"M{x1},{y1} C{x1},{mid} {x2},{mid} {x2},{y2}"
+        cls = "edge jump" if edge.jump else "edge"
+        parts.append(f'<path class="{cls}" d="{path}" marker-end="url(#arrow)"/>')
+    for node in graph.nodes:
+        state = states.get(node.pointer, "pending")
+        parts.append(
+            f'<g class="node state-{escape(state)} kind-{escape(node.kind)}" '
+            f'data-pointer="{escape(node.pointer)}" data-state="{escape(state)}" '
+            f'transform="translate({node.x},{node.y})">'
+            f"<title>{escape(node.pointer)} ({escape(node.kind)}): {escape(state)}</title>"
+            f'<rect width="{NODE_W}" height="{NODE_H}" rx="8"/>'
+            f'<text x="10" y="17" class="name">{_text(node.name)}</text>'
+            f'<text x="10" y="33" class="detail">{_text(node.detail, 30)}</text>'
+            f'<circle class="dot" cx="{NODE_W - 14}" cy="14" r="5"/></g>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def bar_chart(
+    labels: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    *,
+    unit: str = "",
+    width: int = 560,
+    height: int = 220,
+) -> Markup:
+    """Grouped bars: one group per label, one bar per series, with a legend."""
+    if not labels or not series:
+        return Markup('<p class="empty">No data yet.</p>')
+    values = [v for vs in series.values() for v in vs]
+    top = max(max(values, default=0.0), 0.0) or 1.0
+    low = min(min(values, default=0.0), 0.0)
+    span = top - low or 1.0
+    left, bottom, right, head = 56, 28, 12, 24
+    plot_w, plot_h = width - left - right, height - bottom - head
+    group_w = plot_w / len(labels)
+    bar_w = max(4.0, group_w * 0.8 / len(series))
+    zero_y = head + plot_h * top / span
+    out = [
+        f'<svg class="pf-chart" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img">',
+        f'<line class="axis" x1="{left}" y1="{zero_y:.1f}" x2="{width - right}" y2="{zero_y:.1f}"/>',
+        f'<text class="tick" x="{left - 6}" y="{head + 4}" text-anchor="end">'
+        f"{escape(_fmt(top))}{escape(unit)}</text>",
+    ]
+    if low < 0:
+        out.append(
+            f'<text class="tick" x="{left - 6}" y="{head + plot_h}" text-anchor="end">'
+            f"{escape(_fmt(low))}{escape(unit)}</text>"
+        )
+    for gi, label in enumerate(labels):
+        gx = left + gi * group_w + group_w * 0.1
+        for si, (name, vs) in enumerate(series.items()):
+            value = vs[gi] if gi < len(vs) else 0.0
+            h = abs(value) / span * plot_h
+            y = zero_y - h if value >= 0 else zero_y
+            out.append(
+                f'<rect class="bar" fill="{PALETTE[si % len(PALETTE)]}" x="{gx + si * bar_w:.1f}" '
+                f'y="{y:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}">'
+                f"<title>{escape(name)} · {escape(label)}: {escape(_fmt(value))}{escape(unit)}"
+                "</title></rect>"
+            )
+        out.append(
+            f'<text class="tick" x="{left + gi * group_w + group_w / 2:.1f}" '
+            f'y="{height - 8}" text-anchor="middle">{_text(label, 14)}</text>'
+        )
+    for si, name in enumerate(series):
+        out.append(
+            f'<rect x="{left + si * 130}" y="4" width="10" height="10" '
+            f'fill="{PALETTE[si % len(PALETTE)]}"/><text class="legend" '
+            f'x="{left + si * 130 + 14}" y="13">{_text(name, 18)}</text>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _fmt(value: float) -> str:
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:.1f}M"
+    if abs(value) >= 10_000:
+        return f"{value / 1000:.0f}k"
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+__all__ = ["bar_chart", "graph_svg"]
