@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     base_currency: str = "EUR"
     plant_location: str = "DEHAM"
     approval_sla_hours: float = 24.0
+    cost_of_capital: float = Field(
+        default=0.08, description="Yearly rate (0.08 = 8 %) an early-payment discount must beat"
+    )
     secret_key: str = Field(
         default="change-me-procureflow-dev-secret",
         description="Signs confirm/decline links and session cookies",
@@ -53,6 +56,17 @@ class Settings(BaseSettings):
     policy_file: Path | None = Field(
         default=None, description="Policy YAML in force (default: the shipped policy)"
     )
+    monitor_schedules: dict[str, str] = Field(
+        default_factory=dict,
+        description="Cron (with seconds) per monitor or 'notifications'; 'off' disables one",
+    )
+    monitor_rules_file: Path | None = Field(
+        default=None, description="Monitor rules YAML (default: the shipped monitors.yaml)"
+    )
+    notification_retry_seconds: float = 30.0
+    notification_max_attempts: int = 5
+    notification_digest_threshold: int = 3
+    webhook_timeout_seconds: float = 10.0
 
 
 @lru_cache(maxsize=1)

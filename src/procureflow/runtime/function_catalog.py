@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 FUNCTION_FACTORIES: list[str] = [
     "procureflow.runtime.builtin_functions:make_core_functions",
     "procureflow.runtime.exception_functions:make_exception_functions",
+    "procureflow.runtime.disruption_functions:make_disruption_functions",
+    "procureflow.runtime.payables_functions:make_payables_functions",
 ]
 
 

@@ -1,0 +1,167 @@
+"""How contracts, receipts, milestone completions and invoices enter the platform.
+
+Each function stores what it received (refusing bad input before anything is written)
+and then announces it as a CloudEvent — ``contract.signed``, ``goods.received``,
+``milestone.completed``, ``invoice.received`` — which starts the contract-to-pay
+playbook or wakes the instance waiting for that PO. The CLI, the API and the demo all
+call these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from procureflow.documents.contract_terms import ContractTerms, extract_contract_terms
+from procureflow.documents.einvoice import parse_einvoice
+from procureflow.domain.purchase_order import line_key
+from procureflow.errors import InvalidInput, NotFound
+from procureflow.runtime.dispatch import EventDispatcher
+from procureflow.runtime.payables_stores import payables_stores
+from procureflow.runtime.services import Services
+
+EVENT_SOURCE = "procureflow/payables"
+
+
+def _announce(
+    svc: Services, type_: str, event_id: str, data: dict[str, Any], actor: str
+) -> dict[str, Any]:
+    result = EventDispatcher(svc).ingest(
+        {
+            "specversion": "1.0",
+            "id": event_id,
+            "source": EVENT_SOURCE,
+            "type": type_,
+            "datacontenttype": "application/json",
+            "data": data,
+        },
+        actor=actor,
+    )
+    return result.to_json()
+
+
+def sign_terms(svc: Services, terms: ContractTerms, *, actor: str, origin: str) -> dict[str, Any]:
+    """Record a contract as signed and announce ``contract.signed`` (once per contract)."""
+    stores = payables_stores(svc)
+    contract, created = stores.contracts.record_signed(terms, actor=actor, origin=origin)
+    event = _announce(
+        svc,
+        "contract.signed",
+        f"contract.signed:{contract['contract_id']}",
+        {"contract_id": contract["contract_id"], "supplier_id": contract["supplier_id"]},
+        actor,
+    )
+    return {"contract": contract, "created": created, "event": event}
+
+
+def sign_contract_file(
+    svc: Services, data: bytes, name: str, *, actor: str, origin: str = "upload"
+) -> dict[str, Any]:
+    """Read a DOCX/PDF contract's terms, record it signed and start contract-to-pay."""
+    terms = extract_contract_terms(data, name)
+    return sign_terms(svc, terms, actor=actor, origin=origin)
+
+
+def receive_invoice(svc: Services, data: bytes, name: str, *, actor: str) -> dict[str, Any]:
+    """Parse an e-invoice (refused before anything is stored when bad), keep it, announce it."""
+    invoice = parse_einvoice(data, name)
+    stored = payables_stores(svc).payables.add_invoice(invoice, file_name=name, actor=actor)
+    event = _announce(
+        svc,
+        "invoice.received",
+        f"invoice.received:{stored['invoice_id']}",
+        {"invoice_id": stored["invoice_id"], "po_number": stored["po_number"]},
+        actor,
+    )
+    return {"invoice": stored, "event": event}
+
+
+def _quantities(lines: Mapping[str, Any]) -> dict[str, Decimal]:
+    parsed: dict[str, Decimal] = {}
+    for line, raw in lines.items():
+        try:
+            quantity = Decimal(str(raw))
+        except InvalidOperation:
+            raise InvalidInput(f"line {line}: quantity {raw!r} is not a number") from None
+        if not quantity.is_finite() or quantity == 0:
+            raise InvalidInput(f"line {line}: quantity must be a non-zero number, got {raw!r}")
+        parsed[str(line)] = quantity
+    return parsed
+
+
+def record_receipt(
+    svc: Services,
+    *,
+    receipt_id: str,
+    po_number: str,
+    lines: Mapping[str, Any],
+    received_on: date,
+    actor: str,
+) -> dict[str, Any]:
+    """Record goods received against a PO's lines and announce ``goods.received``."""
+    stores = payables_stores(svc)
+    order = stores.orders.find(po_number)
+    if order is None:
+        raise NotFound(f"no purchase order {po_number}", subject=po_number)
+    quantities = _quantities(lines)
+    known = {line_key(line.line_id) for line in order.po.lines}
+    unknown = [line for line in quantities if line_key(line) not in known]
+    if unknown:
+        raise InvalidInput(
+            f"PO {po_number} has no line {', '.join(unknown)} (lines: "
+            f"{', '.join(line.line_id for line in order.po.lines)})",
+            subject=po_number,
+        )
+    created = stores.payables.add_receipt(
+        receipt_id, order.po.po_number, received_on, quantities, actor=actor
+    )
+    event = _announce(
+        svc,
+        "goods.received",
+        f"goods.received:{receipt_id}",
+        {
+            "receipt_id": receipt_id,
+            "po_number": order.po.po_number,
+            "lines": {k: str(v) for k, v in quantities.items()},
+        },
+        actor,
+    )
+    return {
+        "receipt_id": receipt_id,
+        "po_number": order.po.po_number,
+        "created": created,
+        "event": event,
+    }
+
+
+def complete_milestone(
+    svc: Services, *, po_or_contract: str, milestone_id: str, on: date, actor: str
+) -> dict[str, Any]:
+    """Record a milestone completed and announce ``milestone.completed``."""
+    milestone, created = payables_stores(svc).contracts.complete_milestone(
+        po_or_contract, milestone_id, on=on, actor=actor
+    )
+    event = _announce(
+        svc,
+        "milestone.completed",
+        f"milestone.completed:{milestone['contract_id']}:{milestone_id}",
+        {
+            "contract_id": milestone["contract_id"],
+            "po_number": milestone["po_number"],
+            "milestone_id": milestone_id,
+        },
+        actor,
+    )
+    return {"milestone": milestone, "created": created, "event": event}
+
+
+__all__ = [
+    "EVENT_SOURCE",
+    "complete_milestone",
+    "receive_invoice",
+    "record_receipt",
+    "sign_contract_file",
+    "sign_terms",
+]
