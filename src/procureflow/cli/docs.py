@@ -214,6 +214,80 @@ def sign_command(
     _done(result, as_json)
 
 
+def _session_line(session: dict[str, Any]) -> str:
+    signed = [s["profile"] for s in session["steps"] if s["status"] == "signed"]
+    waiting = session.get("next_signer") or "nobody (complete)"
+    return (
+        f"session {session['id']}: {session['status']}; signed by {', '.join(signed) or 'nobody yet'}; "
+        f"next: {waiting}"
+    )
+
+
+@app.command("open-session")
+@one_line_errors
+def open_session_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False),
+    category: str | None = typer.Option(None, "--category", help="Default: classified."),
+    profile: list[str] = typer.Option([], "--profile", help="Co-signer profiles, in order."),
+    draft: Path | None = typer.Option(None, "--draft", help="Where to write the review copy."),
+    actor: str | None = ActorOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Open a co-signing session: writes the draft-stamped review copy and names the
+    co-signers in order; each then signs with `docs sign-next`."""
+    who = actor_name(actor)
+    with document_service() as svc:
+        session = svc.prepare_signing(
+            _ingest(svc, file, who), actor=who, category=category, profiles=profile or None
+        )
+        target = draft or file.with_name(f"{file.stem}.draft.pdf")
+        session["written"] = _write(svc, session["draft_sha256"], target)
+    emit(
+        session,
+        as_json=as_json,
+        human=lambda s: console.print(
+            f"{_session_line(s)}; review copy {s['written']}", soft_wrap=True
+        ),
+    )
+
+
+@app.command("sign-next")
+@one_line_errors
+def sign_next_command(
+    session_id: str = typer.Argument(..., help="From `docs open-session`."),
+    profile: str | None = typer.Option(None, "--profile", help="Refused unless it is next."),
+    output: Path | None = OutputOption,
+    actor: str | None = ActorOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The next co-signer of a session signs (after reviewing the draft)."""
+    with document_service() as svc:
+        result = svc.sign_next(session_id, actor=actor_name(actor), profile=profile)
+        target = output or Path(result["document"]["name"])
+        result["written"] = _write(svc, result["document"]["sha256"], target)
+        session = svc.session(session_id)
+    emit(
+        result,
+        as_json=as_json,
+        human=lambda r: console.print(
+            f"{_session_line(session)}; wrote {r['written']}", soft_wrap=True
+        ),
+    )
+
+
+@app.command("session")
+@one_line_errors
+def session_command(session_id: str = typer.Argument(...), as_json: bool = JsonOption) -> None:
+    """A co-signing session: who has signed, who is next."""
+    with document_service() as svc:
+        session = svc.session(session_id)
+    emit(
+        session,
+        as_json=as_json,
+        human=lambda s: console.print(_session_line(s), soft_wrap=True),
+    )
+
+
 @app.command("verify")
 @one_line_errors
 def verify_command(

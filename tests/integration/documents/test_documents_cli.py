@@ -92,3 +92,29 @@ def test_profiles_can_be_listed_and_replaced_from_a_file(workdir: Path) -> None:
     source.write_text(json.dumps(nda))
     bad = runner.invoke(docs.app, ["profile-set", str(source)])
     assert bad.exit_code == 1 and "name: String should match pattern" in bad.stderr
+
+
+def test_step_by_step_co_signing_from_the_command_line(workdir: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(keys.app, ["init"]).exit_code == 0
+    contract = workdir / "supply.pdf"
+    contract.write_bytes(text_pdf(1, "Supply agreement"))
+    opened = runner.invoke(
+        docs.app, ["open-session", str(contract), "--category", "contract", "--json"]
+    )
+    assert opened.exit_code == 0, opened.output
+    session = json.loads(opened.stdout)
+    assert Path(session["written"]) == workdir / "supply.draft.pdf"
+    out_of_turn = runner.invoke(
+        docs.app, ["sign-next", session["id"], "--profile", "contract-finance"]
+    )
+    assert out_of_turn.exit_code == 1 and "contract-procurement's turn" in out_of_turn.stderr
+    first = runner.invoke(docs.app, ["sign-next", session["id"], "-o", str(workdir / "s1.pdf")])
+    assert first.exit_code == 0 and "next: contract-finance" in first.stdout
+    second = runner.invoke(
+        docs.app, ["sign-next", session["id"], "-o", str(workdir / "s2.pdf"), "--json"]
+    )
+    assert json.loads(second.stdout)["status"] == "completed"
+    shown = runner.invoke(docs.app, ["session", session["id"]])
+    assert "signed by contract-procurement, contract-finance" in shown.stdout
+    assert runner.invoke(docs.app, ["verify", str(workdir / "s2.pdf")]).exit_code == 0
