@@ -126,7 +126,7 @@ def _one(embedded: Any, context: ValidationContext, total: int) -> SignatureRepo
         problems.append("the signed bytes were changed (digest mismatch)")
     elif not status.valid:
         problems.append("the cryptographic signature does not verify")
-    if not status.trusted:
+    if status.intact and not status.trusted:  # a broken digest stops the trust check
         problems.append("the signer's certificate does not chain to a trusted CA")
     if modified:
         problems.append(f"the document was modified after this signature ({level or 'unknown'})")
