@@ -62,7 +62,7 @@ def _write(svc: DocumentService, sha256: str, target: Path) -> str:
 
 
 def _done(result: dict[str, Any], as_json: bool) -> None:
-    emit(result, as_json=as_json, human=lambda r: console.print(_summary(r)))
+    emit(result, as_json=as_json, human=lambda r: console.print(_summary(r), soft_wrap=True))
 
 
 def _summary(result: dict[str, Any]) -> str:
@@ -308,9 +308,10 @@ def verify_command(
                 f"signer {sig['signer']}; intact={sig['intact']} trusted={sig['trusted']} "
                 f"coverage={sig['coverage']} ({sig['covers']})",
                 markup=False,
+                soft_wrap=True,
             )
         for problem in r["problems"]:
-            console.print(f"  problem: {problem}", markup=False)
+            console.print(f"  problem: {problem}", markup=False, soft_wrap=True)
 
     emit(report, as_json=as_json, human=human)
     if not report["valid"]:
