@@ -39,9 +39,11 @@ exceptions = sa.Table(
     sa.Column("resolution", JSONValue),
     sa.Column("instance_id", sa.String(64)),
     sa.Column("workflow_id", sa.String(200)),
+    sa.Column("notified_at", UTCDateTime()),
     sa.UniqueConstraint("open_key", name="uq_pf_exceptions_open_key"),
     sa.Index("ix_pf_exceptions_status_role", "status", "owner_role"),
     sa.Index("ix_pf_exceptions_subject", "subject_type", "subject_id"),
+    sa.Index("ix_pf_exceptions_notified_at", "notified_at"),
 )
 
 monitor_runs = sa.Table(
@@ -71,6 +73,15 @@ monitor_actions = sa.Table(
     sa.Column("payload", JSONValue, nullable=False),
     sa.Column("run_id", sa.String(64), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+monitor_state = sa.Table(
+    "pf_monitor_state",
+    metadata,
+    sa.Column("monitor", sa.String(100), primary_key=True),
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("value", JSONValue, nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
 )
 
 payment_holds = sa.Table(
@@ -125,6 +136,7 @@ __all__ = [
     "exceptions",
     "monitor_actions",
     "monitor_runs",
+    "monitor_state",
     "notification_subscriptions",
     "notifications",
     "payment_holds",
