@@ -23,13 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from tests.factories_documents import contract_docx, scanned_pdf, text_pdf  # noqa: E402
-
 from procureflow.documents import pdfops  # noqa: E402
 from procureflow.documents.convert import WarmLibreOffice, soffice_path, uno_available  # noqa: E402
 from procureflow.documents.keys import Keystore  # noqa: E402
 from procureflow.documents.profiles import DEFAULT_PROFILES, profiles_for  # noqa: E402
 from procureflow.documents.signing import sign_pdf  # noqa: E402
+from tests.factories_documents import contract_docx, scanned_pdf, text_pdf  # noqa: E402
 
 
 def line(label: str, value: str, target: str, ok: bool | None) -> None:

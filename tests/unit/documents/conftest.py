@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.factories_documents import text_pdf
 
 from procureflow.documents.keys import Keystore
 from procureflow.documents.profiles import DEFAULT_PROFILES, SignatureProfile, profiles_for
 from procureflow.documents.signing import sign_pdf
+from tests.factories_documents import text_pdf
 
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from tests.factories_documents import contract_docx
 
 from procureflow.documents.convert import FallbackConverter
 from procureflow.errors import DocumentRejected
+from tests.factories_documents import contract_docx
 
 
 @pytest.fixture(scope="module")

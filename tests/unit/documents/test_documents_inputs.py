@@ -8,12 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tests.factories_documents import contract_docx, renamed_binary, text_pdf, zip_bomb_docx
 
 from procureflow.adapters.storage import LocalContentStore
 from procureflow.documents.classify import classify_text, document_text
 from procureflow.documents.office_input import office_kind
 from procureflow.errors import DocumentRejected, IntegrityError, NotFound
+from tests.factories_documents import contract_docx, renamed_binary, text_pdf, zip_bomb_docx
 
 
 def test_store_addresses_by_sha256_and_writes_read_only_files(tmp_path: Path) -> None:
