@@ -22,10 +22,18 @@ def ingest_email(
     as_of: str = typer.Option(
         None, "--as-of", help="Day the stock projection starts (YYYY-MM-DD; default: mail date)"
     ),
+    start_playbook: bool = typer.Option(
+        True, "--start/--no-start", help="Start the playbook the mail calls for (default)."
+    ),
+    wait: bool = typer.Option(
+        False, "--wait", help="Run the started playbook here until it finishes or waits."
+    ),
+    timeout: float = typer.Option(60.0, "--timeout", help="Seconds to wait with --wait."),
     as_json: bool = JsonOption,
 ) -> None:
     """Parse the mail, classify it (delay notice, price change, other), extract supplier,
-    items, POs, delay, reason and force majeure, and project the stock impact."""
+    items, POs, delay, reason and force majeure, project the stock impact, and start the
+    supply-disruption or price-change playbook (a mail already ingested starts nothing)."""
     from procureflow.adapters.db.master_repository import MasterDataRepository
     from procureflow.adapters.llm import mail_extractor_from_settings
     from procureflow.adapters.storage import LocalContentStore
@@ -54,7 +62,16 @@ def ingest_email(
         "file": file.name,
         "email": mail.model_dump(mode="json", exclude={"text"}),
         **output.model_dump(mode="json"),
+        "playbook": None,
     }
+    if start_playbook and output.next_playbook:
+        from procureflow.runtime.disruption_intake import start_from_mail
+
+        with (context.engine if wait else context.client)() as svc:
+            started = start_from_mail(svc, mail, output, file=file.name, actor="cli")
+            if wait and started["started"]:
+                started["statuses"] = context.wait_until_settled(svc, started["started"], timeout)
+        result["playbook"] = started
     emit(result, as_json=as_json, human=_show)
 
 
@@ -158,6 +175,15 @@ def _show(r: dict[str, Any]) -> None:
                 i["severity"],
             )
         console.print(table)
+    started = r.get("playbook")
+    if started:
+        if started["duplicate"]:
+            console.print("this mail was ingested before: nothing started", highlight=False)
+        else:
+            console.print(
+                f"{started['playbook']} started: {', '.join(started['started']) or '-'}",
+                highlight=False,
+            )
 
 
 __all__ = ["app", "ingest_email", "ingest_imap"]

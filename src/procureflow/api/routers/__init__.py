@@ -13,4 +13,5 @@ ROUTER_MODULES: list[str] = [
     "documents",
     "master_data",
     "inbox",
+    "rfq",
 ]

@@ -19,6 +19,7 @@ from procureflow.api.auth import OPERATORS, access
 from procureflow.api.deps import ServicesDep
 from procureflow.documents.email_message import EmailSettings
 from procureflow.errors import DocumentRejected
+from procureflow.runtime.disruption_intake import start_from_mail
 from procureflow.runtime.mail_intake import read_supplier_mail
 
 router = APIRouter(prefix="/inbox", tags=["inbox"], dependencies=[access(OPERATORS)])
@@ -34,7 +35,8 @@ router = APIRouter(prefix="/inbox", tags=["inbox"], dependencies=[access(OPERATO
     },
 )
 async def post_email(request: Request, svc: ServicesDep) -> dict[str, Any]:
-    """Read one supplier mail: classification, supplier, items, POs, delay, reason, impact."""
+    """Read one supplier mail (classification, supplier, items, POs, delay, reason, impact)
+    and start the playbook it calls for; "playbook" says what was started."""
     limit = EmailSettings().max_bytes
     # an oversized mail is still read (up to four times the limit) so that quarantine
     # keeps it whole; beyond that only its beginning is kept
@@ -66,9 +68,13 @@ async def post_email(request: Request, svc: ServicesDep) -> dict[str, Any]:
         max_bytes=limit,
         archive=quarantine,
     )
+    started = await run_in_threadpool(
+        start_from_mail, svc, mail, output, file="inbox.eml", actor="inbox"
+    )
     return {
         "email": mail.model_dump(mode="json", exclude={"text"}),
         **output.model_dump(mode="json"),
+        "playbook": started,
     }
 
 

@@ -1,0 +1,251 @@
+"""Custom functions of the supply-disruption playbook (``disruption.*``).
+
+Each is one durable step: its result is kept with the task, so a crash resumes after
+it and never repeats it; side effects (POs, reductions, messages) are keyed on the
+step's idempotency key as well, so even a step re-run after a crash writes nothing twice.
+
+* ``disruption.assess {event}`` — the Risk Monitor's reading of the triggering mail or
+  portal notice, reduced to the facts the playbook needs (supplier, SKUs, POs, delay,
+  impact, sourcing demand).
+* ``disruption.source {assessment, exclude}`` — sourcing's ranked plans (MILP).
+* ``disruption.comply {assessment}`` — damages owed for the delay, vetting of alternatives.
+* ``disruption.plan {assessment, sourcing, compliance, exclude}`` — the best plan still
+  open, with logistics, finance and the guard facts; ``found: false`` when none is left.
+* ``disruption.record {kind, payload}`` — an outcome on the instance's audit stream.
+* ``disruption.rfq`` and ``disruption.execute`` live in ``disruption_execution``, the
+  price-change functions in ``disruption_pricing``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from procureflow.adapters.db.master_repository import MasterDataRepository
+from procureflow.adapters.db.purchase_order_store import PurchaseOrderStore
+from procureflow.adapters.llm import mail_extractor_from_settings
+from procureflow.agents.risk_monitor import RiskMonitorAgent
+from procureflow.agents.risk_monitor_models import RiskMonitorInput, RiskMonitorOutput
+from procureflow.agents.risk_monitor_notice import notice_from_event
+from procureflow.errors import InvalidInput
+from procureflow.policies import Policy, load_default_policy
+from procureflow.runtime import disruption_planning as planning
+from procureflow.runtime.ports import CallContext, FunctionSpec
+from procureflow.runtime.services import Services
+
+
+class DisruptionDesk:
+    """What the disruption functions share: master data, orders, policy, audit."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+        self.master = MasterDataRepository(svc.engine)
+        self.orders = PurchaseOrderStore(svc.engine, svc.audit)
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force."""
+        policy: Policy | None = self.svc.extras.get("policy")
+        return policy or load_default_policy()
+
+    def context(self) -> planning.PlanningContext:
+        """Master data snapshot, policy, plant and base currency for one planning step."""
+        return planning.PlanningContext(
+            master=self.master.load(),
+            policy=self.policy,
+            plant_location=self.svc.settings.plant_location,
+            base_currency=self.svc.settings.base_currency,
+        )
+
+    def record(self, ctx: CallContext, kind: str, payload: Mapping[str, Any]) -> None:
+        """One audit entry on the instance's stream."""
+        self.svc.audit.record(
+            stream=f"instance:{ctx.instance_id}",
+            kind=kind,
+            actor="procureflow",
+            subject=ctx.pointer,
+            payload=dict(payload),
+        )
+
+    def open_orders_json(self) -> list[dict[str, Any]]:
+        """Every open PO as JSON (for the finance baseline and PO reductions)."""
+        return [po.to_json() for po in self.orders.list(open_only=True)]
+
+    def delayed_value(self, assessment: Mapping[str, Any]) -> Decimal | None:
+        """Value of the delayed PO lines for the affected SKUs, when the POs are stored."""
+        skus = {s.upper() for s in assessment.get("skus") or []}
+        total = Decimal(0)
+        found = False
+        for number in assessment.get("po_numbers") or []:
+            stored = self.orders.find(number)
+            if stored is None:
+                continue
+            for line in stored.po.lines:
+                if not skus or (line.sku or "").upper() in skus:
+                    total += line.amount
+                    found = True
+        return total if found else None
+
+
+def reading_of_event(desk: DisruptionDesk, event: Mapping[str, Any]) -> RiskMonitorOutput:
+    """The Risk Monitor's reading carried by a mail event, or made from a portal notice."""
+    data = event.get("data")
+    if not isinstance(data, Mapping):
+        raise InvalidInput(f"event {event.get('id')!r} carries no data to read")
+    if "reading" in data:
+        return RiskMonitorOutput.model_validate(data["reading"])
+    notice = notice_from_event(str(event.get("type")), data)
+    agent = RiskMonitorAgent(desk.master, mail_extractor_from_settings(None))
+    as_of = data.get("as_of")
+    return agent.decide(
+        RiskMonitorInput(notice=notice, message_id=str(event.get("id")), as_of=as_of)
+    )
+
+
+def make_disruption_functions(svc: Services) -> list[FunctionSpec]:
+    """The ``disruption.*`` functions (see the module doc)."""
+    from procureflow.runtime.disruption_execution import execution_functions
+    from procureflow.runtime.disruption_pricing import pricing_functions
+
+    desk = DisruptionDesk(svc)
+
+    def assess(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        event = args.get("event")
+        if not isinstance(event, Mapping):
+            raise InvalidInput("disruption.assess needs 'event': the triggering CloudEvent")
+        reading = reading_of_event(desk, event)
+        result = planning.assess(reading)
+        result["delayed_po_value"] = desk.delayed_value(result)
+        desk.record(
+            ctx,
+            "disruption.assessed",
+            {
+                key: result[key]
+                for key in ("supplier_id", "skus", "po_numbers", "delay_days", "severity")
+            }
+            | {"unknown_sender": result["unknown_sender"], "demands": result["demands"]},
+        )
+        return result
+
+    def source(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:  # noqa: ARG001
+        return planning.run_sourcing(
+            desk.context(), _assessment(args), [str(s) for s in args.get("exclude") or []]
+        )
+
+    def comply(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:  # noqa: ARG001
+        assessment = _assessment(args)
+        value = assessment.get("delayed_po_value")
+        return planning.run_compliance(
+            desk.context(), assessment, Decimal(str(value)) if value is not None else None
+        )
+
+    def plan(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        assessment = _assessment(args)
+        sourcing = args.get("sourcing") or {}
+        compliance = args.get("compliance") or {}
+        exclude = [str(s) for s in args.get("exclude") or []]
+        planning_ctx = desk.context()
+        chosen, skipped = planning.next_plan(sourcing, compliance, exclude)
+        resourced = False
+        if chosen is None:
+            # the ranked plans are used up: ask sourcing again without every supplier
+            # that declined, timed out or failed vetting
+            blocked = sorted(set(exclude) | set(compliance.get("excluded_suppliers") or {}))
+            sourcing = planning.run_sourcing(planning_ctx, assessment, blocked)
+            chosen, more = planning.next_plan(sourcing, compliance, exclude)
+            skipped += more
+            resourced = True
+        if chosen is None:
+            result = {
+                "found": False,
+                "excluded": exclude,
+                "skipped": skipped,
+                "reason": _why_none(sourcing, compliance, exclude),
+            }
+            desk.record(ctx, "disruption.no_plan", result)
+            return result
+        evaluation = planning.evaluate_plan(
+            planning_ctx,
+            assessment,
+            chosen,
+            compliance,
+            desk.open_orders_json(),
+            planning.reference_prices(planning_ctx, assessment),
+        )
+        result = {
+            "found": True,
+            "rank": chosen.rank,
+            "resourced": resourced,
+            "need_date_relaxed": bool(sourcing.get("need_date_relaxed")),
+            "excluded": exclude,
+            "skipped": skipped,
+            "main_supplier": chosen.main_supplier or chosen.supplier_ids()[0],
+            **evaluation,
+        }
+        action = evaluation["facts"]["action"]
+        desk.record(
+            ctx,
+            "disruption.planned",
+            {
+                "rank": chosen.rank,
+                "suppliers": evaluation["suppliers"],
+                "amount": action["amount"],
+                "extra_cost": action["extra_cost"],
+                "price_increase_pct": action["price_increase_pct"],
+                "excluded": exclude,
+            },
+        )
+        return result
+
+    def record(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        kind = str(args.get("kind") or "")
+        if not kind.startswith(("disruption.", "price_change.")):
+            raise InvalidInput(
+                "disruption.record needs 'kind' starting with disruption. or price_change."
+            )
+        payload = dict(args.get("payload") or {})
+        desk.record(ctx, kind, payload)
+        return {"kind": kind, **payload}
+
+    specs = [
+        FunctionSpec("disruption.assess", assess, description="Read the notice: supplier, items, delay, impact"),
+        FunctionSpec("disruption.source", source, description="Ranked sourcing plans (MILP)"),
+        FunctionSpec("disruption.comply", comply, description="Damages owed and vetting"),
+        FunctionSpec("disruption.plan", plan, description="Best open plan with logistics, finance, guard facts"),
+        FunctionSpec("disruption.record", record, description="Write an outcome to the audit ledger"),
+    ]  # fmt: skip
+    return specs + execution_functions(desk) + pricing_functions(desk)
+
+
+def _assessment(args: Mapping[str, Any]) -> dict[str, Any]:
+    assessment = args.get("assessment")
+    if not isinstance(assessment, Mapping) or "as_of" not in assessment:
+        raise InvalidInput("needs 'assessment': the output of disruption.assess")
+    return dict(assessment)
+
+
+def _why_none(
+    sourcing: Mapping[str, Any], compliance: Mapping[str, Any], exclude: list[str]
+) -> str:
+    parts = []
+    if exclude:
+        parts.append(f"declined or unanswered: {', '.join(exclude)}")
+    failed = compliance.get("excluded_suppliers") or {}
+    if failed:
+        parts.append(
+            "failed vetting: "
+            + "; ".join(f"{s} ({', '.join(r)})" for s, r in sorted(failed.items()))
+        )
+    binding = [
+        b["message"]
+        for p in (sourcing.get("plans") or [])[:1]
+        for s in p.get("shortfalls") or []
+        for b in s.get("binding") or []
+    ]
+    if binding:
+        parts.append("sourcing: " + "; ".join(binding))
+    return "no alternative supply is left" + (" — " + " | ".join(parts) if parts else "")
+
+
+__all__ = ["DisruptionDesk", "make_disruption_functions", "reading_of_event"]

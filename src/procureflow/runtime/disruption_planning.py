@@ -1,0 +1,372 @@
+"""The recovery plan of a supply disruption, worked out from master data.
+
+Pure of any store: given the master data, the policy and the Risk Monitor's reading,
+these functions build the agents' inputs (``agents.disruption_inputs``), run sourcing,
+compliance, logistics and finance, pick the best plan still open (not declined, not
+failed in vetting) and turn it into the facts the guardrails judge. The playbook's
+custom functions (``disruption_functions``) call them and keep the results durable.
+
+When no alternative can arrive by the need date (the date safety stock is breached),
+sourcing is asked again with the date the delayed goods now arrive: an order that lands
+before them still shortens the stock-out. The plan says so (``need_date_relaxed``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from procureflow.agents.compliance import ComplianceAgent, ComplianceOutput
+from procureflow.agents.disruption_inputs import (
+    compliance_input,
+    demands_from_impacts,
+    finance_input,
+    logistics_input,
+    sourcing_input,
+    supplier_profile,
+)
+from procureflow.agents.finance import FinanceAgent, FinanceOutput, Payable
+from procureflow.agents.logistics import LogisticsAgent, LogisticsOutput
+from procureflow.agents.recovery_facts import recovery_plan_facts
+from procureflow.agents.risk_monitor_models import RiskMonitorOutput
+from procureflow.agents.sourcing import SourcingAgent, SourcingOutput
+from procureflow.domain.canonical import to_jsonable
+from procureflow.domain.master import MasterDataSet
+from procureflow.domain.sourcing_model import SkuDemand
+from procureflow.domain.sourcing_plans import SourcingPlan
+from procureflow.domain.vetting import VettingPolicy
+from procureflow.policies import Policy, jsonable_facts, mandate_for
+
+DEFAULT_CATEGORY = "direct-materials"
+
+
+@dataclass(frozen=True)
+class PlanningContext:
+    """What every planning step needs besides the reading: data, policy, plant, currency."""
+
+    master: MasterDataSet
+    policy: Policy
+    plant_location: str
+    base_currency: str
+
+
+def assess(reading: RiskMonitorOutput) -> dict[str, Any]:
+    """The facts of the disruption the rest of the playbook works from (JSON)."""
+    demands = demands_from_impacts(reading.impacts)
+    delay = reading.delay
+    result: dict[str, Any] = to_jsonable(
+        {
+            "classification": reading.classification,
+            "next_playbook": reading.next_playbook,
+            "message_id": reading.message_id,
+            "sender": reading.sender,
+            "supplier_id": reading.supplier_id,
+            "supplier_name": reading.supplier_name,
+            "unknown_sender": reading.unknown_sender,
+            "skus": [i.sku for i in reading.items],
+            "po_numbers": reading.po_numbers,
+            "delay_days": delay.days if delay else None,
+            "arrival_date": delay.arrival_date if delay else None,
+            "reason": reading.reason,
+            "force_majeure": reading.force_majeure,
+            "severity": reading.severity,
+            "as_of": reading.as_of,
+            "impacts": [i.model_dump(mode="json") for i in reading.impacts],
+            "demands": [d.model_dump(mode="json") for d in demands],
+            "needs_recovery": bool(demands) and not reading.unknown_sender,
+            "price_change": (
+                reading.price_change.model_dump(mode="json") if reading.price_change else None
+            ),
+            "rationale": reading.decision.rationale,
+        }
+    )
+    return result
+
+
+def _demands(assessment: Mapping[str, Any]) -> list[SkuDemand]:
+    return [SkuDemand.model_validate(d) for d in assessment.get("demands") or []]
+
+
+def _relaxed(assessment: Mapping[str, Any], demands: list[SkuDemand]) -> list[SkuDemand]:
+    """The demands due the day before the delayed goods arrive (when that is later)."""
+    arrival = {i["sku"]: date.fromisoformat(i["arrival_date"]) for i in assessment["impacts"]}
+    relaxed = []
+    for demand in demands:
+        latest = arrival.get(demand.sku, demand.need_by) - timedelta(days=1)
+        relaxed.append(demand.model_copy(update={"need_by": max(latest, demand.need_by)}))
+    return relaxed
+
+
+def run_sourcing(
+    ctx: PlanningContext, assessment: Mapping[str, Any], exclude: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Sourcing's ranked plans for the demand (need date relaxed when nothing is in time)."""
+    demands = _demands(assessment)
+    mandate = mandate_for(ctx.policy, "sourcing")
+    as_of = date.fromisoformat(assessment["as_of"])
+    bound = mandate.bounds.get("max_price_increase_pct")
+
+    def solve(wanted: list[SkuDemand]) -> SourcingOutput:
+        data = sourcing_input(
+            ctx.master,
+            wanted,
+            as_of=as_of,
+            weights=mandate.weights,
+            disrupted_supplier=assessment.get("supplier_id"),
+            exclude_suppliers=exclude,
+            plant_location=ctx.plant_location,
+            base_currency=ctx.base_currency,
+            max_price_increase_pct=Decimal(str(bound)) if bound is not None else None,
+        )
+        return SourcingAgent().decide(data)
+
+    output = solve(demands)
+    relaxed = False
+    if not output.fully_covered and _need_date_binds(output):
+        later = solve(_relaxed(assessment, demands))
+        if later.plans and later.plans[0].allocations:
+            output, relaxed = later, True
+    result = output.model_dump(mode="json")
+    result["need_date_relaxed"] = relaxed
+    return result
+
+
+def _need_date_binds(output: SourcingOutput) -> bool:
+    if not output.plans:
+        return True
+    return any(
+        b.code == "need_date"
+        for plan in output.plans[:1]
+        for s in plan.shortfalls
+        for b in s.binding
+    )
+
+
+def run_compliance(
+    ctx: PlanningContext, assessment: Mapping[str, Any], delayed_po_value: Decimal | None
+) -> dict[str, Any]:
+    """Damages owed for the delay and the vetting of every other supplier."""
+    policy = VettingPolicy.from_bounds(mandate_for(ctx.policy, "compliance").bounds)
+    output = ComplianceAgent().decide(
+        compliance_input(
+            ctx.master,
+            delayed_supplier=str(assessment["supplier_id"]),
+            delay_days=int(assessment.get("delay_days") or 0),
+            today=date.fromisoformat(assessment["as_of"]),
+            force_majeure=bool(assessment.get("force_majeure")),
+            delayed_po_value=delayed_po_value,
+            policy=policy,
+        )
+    )
+    return output.model_dump(mode="json")
+
+
+def next_plan(
+    sourcing: Mapping[str, Any],
+    compliance: Mapping[str, Any],
+    excluded: Iterable[str],
+) -> tuple[SourcingPlan | None, list[dict[str, Any]]]:
+    """The best plan whose suppliers all passed vetting and none declined; and why each
+    better plan was passed over."""
+    out = set(excluded)
+    failed = dict(compliance.get("excluded_suppliers") or {})
+    skipped = []
+    for raw in sourcing.get("plans") or []:
+        plan = SourcingPlan.model_validate(raw)
+        if not plan.allocations:
+            skipped.append({"rank": plan.rank, "reason": "the plan orders nothing"})
+            continue
+        blocked = [s for s in plan.supplier_ids() if s in out]
+        vetting = {s: failed[s] for s in plan.supplier_ids() if s in failed}
+        if blocked or vetting:
+            skipped.append(
+                {"rank": plan.rank, "declined_or_timed_out": blocked, "failed_vetting": vetting}
+            )
+            continue
+        return plan, skipped
+    return None, skipped
+
+
+def open_payables(orders: Iterable[Mapping[str, Any]], as_of: date) -> list[Payable]:
+    """Baseline payables: every open PO's value, invoiced on its latest need date."""
+    payables = []
+    for po in orders:
+        dates = [date.fromisoformat(line["need_by"]) for line in po["lines"] if line["need_by"]]
+        payables.append(
+            Payable(
+                reference=po["po_number"],
+                supplier_id=po["supplier_id"],
+                amount=Decimal(po["total"]),
+                currency=po["currency"],
+                invoice_date=max(dates) if dates else as_of,
+                payment_terms=po.get("payment_terms") or "net 30",
+            )
+        )
+    return payables
+
+
+def replaced_amounts(
+    plan: SourcingPlan, orders: Iterable[Mapping[str, Any]], po_numbers: Iterable[str]
+) -> dict[str, Decimal]:
+    """How much leaves each delayed PO: the plan's quantity per SKU at the PO's price."""
+    wanted = set(po_numbers)
+    ordered: dict[str, int] = {}
+    for allocation in plan.allocations:
+        ordered[allocation.sku.upper()] = (
+            ordered.get(allocation.sku.upper(), 0) + allocation.quantity
+        )
+    cuts: dict[str, Decimal] = {}
+    for po in orders:
+        if po["po_number"] not in wanted:
+            continue
+        for line in po["lines"]:
+            sku = (line.get("sku") or "").upper()
+            if sku in ordered:
+                quantity = min(Decimal(line["quantity"]), Decimal(ordered[sku]))
+                cuts[po["po_number"]] = cuts.get(po["po_number"], Decimal(0)) + quantity * Decimal(
+                    line["unit_price"]
+                )
+    return cuts
+
+
+def planned_supply(
+    ctx: PlanningContext,
+    assessment: Mapping[str, Any],
+    plan: SourcingPlan,
+    orders: list[dict[str, Any]],
+    reference_unit_prices: Mapping[str, Decimal],
+) -> Payable | None:
+    """What the plan's units beyond the delayed POs would have cost from the disrupted
+    supplier: the baseline a recovery is compared with (its premium, not its volume)."""
+    moved: dict[str, Decimal] = {}
+    for po in orders:
+        if po["po_number"] in (assessment.get("po_numbers") or []):
+            for line in po["lines"]:
+                sku = (line.get("sku") or "").upper()
+                moved[sku] = moved.get(sku, Decimal(0)) + Decimal(line["quantity"])
+    amount = Decimal(0)
+    for allocation in plan.allocations:
+        sku = allocation.sku.upper()
+        reference = reference_unit_prices.get(allocation.sku)
+        if reference is None:
+            continue
+        taken = min(moved.get(sku, Decimal(0)), Decimal(allocation.quantity))
+        moved[sku] = moved.get(sku, Decimal(0)) - taken
+        amount += (Decimal(allocation.quantity) - taken) * reference
+    supplier = ctx.master.supplier(str(assessment.get("supplier_id") or ""))
+    if amount <= 0 or supplier is None:
+        return None
+    arrival = assessment.get("arrival_date") or assessment["as_of"]
+    return Payable(
+        reference=f"planned:{supplier.supplier_id}",
+        supplier_id=supplier.supplier_id,
+        amount=amount.quantize(Decimal("0.01")),
+        currency=ctx.base_currency,
+        invoice_date=date.fromisoformat(arrival),
+        payment_terms=supplier.payment_terms,
+    )
+
+
+def evaluate_plan(
+    ctx: PlanningContext,
+    assessment: Mapping[str, Any],
+    plan: SourcingPlan,
+    compliance: Mapping[str, Any],
+    orders: list[dict[str, Any]],
+    reference_unit_prices: Mapping[str, Decimal],
+) -> dict[str, Any]:
+    """Logistics and finance for ``plan``, and the guard facts of the whole."""
+    as_of = date.fromisoformat(assessment["as_of"])
+    logistics: LogisticsOutput = LogisticsAgent().decide(
+        logistics_input(
+            ctx.master,
+            plan,
+            plant_location=ctx.plant_location,
+            weights=mandate_for(ctx.policy, "logistics").weights,
+            base_currency=ctx.base_currency,
+            as_of=as_of,
+        )
+    )
+    checked = ComplianceOutput.model_validate(compliance)
+    baseline = open_payables(orders, as_of)
+    replaced = replaced_amounts(plan, orders, assessment.get("po_numbers") or [])
+    planned = planned_supply(ctx, assessment, plan, orders, reference_unit_prices)
+    if planned is not None:
+        baseline.append(planned)
+        replaced[planned.reference] = planned.amount
+    finance: FinanceOutput = FinanceAgent().decide(
+        finance_input(
+            ctx.master,
+            plan,
+            as_of=as_of,
+            base_currency=ctx.base_currency,
+            baseline=baseline,
+            replaced=replaced,
+            logistics=logistics,
+            damages=checked.damages,
+        )
+    )
+    used = set(plan.supplier_ids())
+    profiles = [supplier_profile(s) for s in ctx.master.suppliers if s.supplier_id in used]
+    facts = recovery_plan_facts(
+        plan,
+        suppliers=profiles,
+        category=DEFAULT_CATEGORY,
+        severity=str(assessment.get("severity") or "low"),
+        force_majeure=bool(assessment.get("force_majeure")),
+        reference_unit_prices=reference_unit_prices,
+        compliance=checked,
+        finance=finance,
+    )
+    return {
+        "plan": plan.model_dump(mode="json"),
+        "suppliers": sorted(used),
+        "logistics": _summary(logistics, ("routes", "total_freight", "total_co2e_kg")),
+        "finance": _summary(
+            finance, ("price_delta", "freight_delta", "damages_recoverable", "total_recovery_cost")
+        ),
+        "facts": jsonable_facts(facts),
+    }
+
+
+def _summary(output: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    data = output.model_dump(mode="json")
+    summary = {name: data[name] for name in fields}
+    summary["rationale"] = data["decision"]["rationale"]
+    return summary
+
+
+def reference_prices(ctx: PlanningContext, assessment: Mapping[str, Any]) -> dict[str, Decimal]:
+    """The disrupted supplier's unit prices in the base currency: what increases are
+    measured against."""
+    demands = _demands(assessment)
+    if not demands:
+        return {}
+    data = sourcing_input(
+        ctx.master,
+        demands,
+        as_of=date.fromisoformat(assessment["as_of"]),
+        weights=mandate_for(ctx.policy, "sourcing").weights,
+        disrupted_supplier=assessment.get("supplier_id"),
+        plant_location=ctx.plant_location,
+        base_currency=ctx.base_currency,
+    )
+    return dict(data.reference_unit_prices)
+
+
+__all__ = [
+    "DEFAULT_CATEGORY",
+    "PlanningContext",
+    "assess",
+    "evaluate_plan",
+    "next_plan",
+    "open_payables",
+    "planned_supply",
+    "reference_prices",
+    "replaced_amounts",
+    "run_compliance",
+    "run_sourcing",
+]
