@@ -105,6 +105,7 @@ def start_runtime(settings: Settings | None = None, *, sync_playbooks: bool = Tr
     """Build everything, launch DBOS, register built-in playbooks, resume orphans."""
     from procureflow.runtime.dbos_runtime import launch_dbos
     from procureflow.runtime.launch import resume_unstarted
+    from procureflow.runtime.monitor_schedule import apply_schedules
     from procureflow.runtime.playbook_catalog import register_builtin_playbooks
 
     svc = build_services(settings)
@@ -113,6 +114,7 @@ def start_runtime(settings: Settings | None = None, *, sync_playbooks: bool = Tr
     if sync_playbooks:
         register_builtin_playbooks(svc)
     resume_unstarted(svc)
+    apply_schedules(svc.settings)
     return svc
 
 

@@ -62,6 +62,7 @@ def workflow_client(engine: sa.Engine) -> DBOSClient:
 def launch_dbos(settings: Settings, engine: sa.Engine) -> None:
     """Create and launch DBOS for this process (destroying a previous instance first)."""
     global _launched, _ever_launched
+    import procureflow.runtime.monitor_schedule  # noqa: F401  (the monitors' workflow)
     import procureflow.runtime.workflows  # noqa: F401  (registers the workflows)
 
     if _launched:
