@@ -19,6 +19,10 @@ GROUPS: list[tuple[str, str]] = [
     ("docs", "docs"),
     ("keys", "keys"),
     ("ingest", "ingest"),
+    ("contracts", "contracts"),
+    ("receipts", "receipts"),
+    ("milestones", "milestones"),
+    ("payments", "payments"),
 ]
 
 # modules exposing `register(app)` for top-level commands (demo, serve, worker, ...)

@@ -187,3 +187,8 @@ def _show(r: dict[str, Any]) -> None:
 
 
 __all__ = ["app", "ingest_email", "ingest_imap"]
+
+from procureflow.cli import ingest_documents  # noqa: E402  (contract and invoice intake)
+
+app.command("contract")(ingest_documents.ingest_contract)
+app.command("invoice")(ingest_documents.ingest_invoice)

@@ -67,7 +67,26 @@ def sign_contract_file(
 def receive_invoice(svc: Services, data: bytes, name: str, *, actor: str) -> dict[str, Any]:
     """Parse an e-invoice (refused before anything is stored when bad), keep it, announce it."""
     invoice = parse_einvoice(data, name)
-    stored = payables_stores(svc).payables.add_invoice(invoice, file_name=name, actor=actor)
+    stores = payables_stores(svc)
+    stored = stores.payables.add_invoice(invoice, file_name=name, actor=actor)
+    if not invoice.order_reference or stores.orders.find(invoice.order_reference) is None:
+        from procureflow.runtime.exception_functions import exception_queue
+
+        quoted = invoice.order_reference or "no purchase order"
+        exception_queue(svc).raise_exception(
+            severity="medium",
+            owner_role="accounts_payable",
+            reason_code="missing_po",
+            subject_type="invoice",
+            subject_id=stored["invoice_id"],
+            title=f"Invoice {invoice.number} from {invoice.supplier.name} quotes {quoted}, "
+            "which is not an open purchase order",
+            detail={"po_number": invoice.order_reference, "file": name},
+            source="invoice intake",
+            actor=actor,
+        )
+        stores.payables.set_invoice_status(stored["invoice_id"], "exception", actor=actor)
+        stored = stores.payables.get_invoice(stored["invoice_id"])
     event = _announce(
         svc,
         "invoice.received",

@@ -1,0 +1,86 @@
+"""``procureflow payments list|export``: authorised payments and the pain.001 bank file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from procureflow.cli import context
+from procureflow.cli.output import JsonOption, console, emit, one_line_errors
+
+app = typer.Typer(no_args_is_help=True, help="Authorised payments and the bank file.")
+
+
+@app.command("list")
+@one_line_errors
+def list_payments(
+    status: str = typer.Option(None, "--status", help="authorised or exported"),
+    as_json: bool = JsonOption,
+) -> None:
+    """Payments with their pay dates (discount taken or not, and why)."""
+    from procureflow.runtime.payables_stores import payables_stores
+
+    with context.store() as svc:
+        rows = payables_stores(svc).payables.payments(status=status)
+    emit(rows, as_json=as_json, human=_show)
+
+
+@app.command("export")
+@one_line_errors
+def export(
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the pain.001 XML"),
+    debtor_name: str = typer.Option(
+        ..., "--debtor-name", envvar="PROCUREFLOW_DEBTOR_NAME", help="Paying company"
+    ),
+    debtor_iban: str = typer.Option(
+        ..., "--debtor-iban", envvar="PROCUREFLOW_DEBTOR_IBAN", help="Account paid from"
+    ),
+    debtor_bic: str = typer.Option(
+        None, "--debtor-bic", envvar="PROCUREFLOW_DEBTOR_BIC", help="BIC of that account"
+    ),
+    currency: str = typer.Option(None, "--currency", help="Currency of the file (default: base)"),
+    actor: str = typer.Option("cli", "--by", help="Who exported (recorded)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Write every authorised payment as a schema-valid ISO 20022 pain.001.001.03 file and
+    mark them exported."""
+    from procureflow.documents.pain001 import Debtor
+    from procureflow.runtime.payables_export import export_authorised_payments
+
+    debtor = Debtor(name=debtor_name, iban=debtor_iban, bic=debtor_bic)
+    with context.store() as svc:
+        result = export_authorised_payments(svc, debtor, actor=actor, currency=currency)
+    partial = output.with_name(output.name + ".part")
+    partial.write_bytes(result.pop("document"))
+    os.replace(partial, output)
+    result["file"] = str(output)
+    emit(result, as_json=as_json, human=_show_export)
+
+
+def _show(rows: list[dict[str, Any]]) -> None:
+    table = Table("payment", "creditor", "amount", "pay on", "status", "why")
+    for p in rows:
+        table.add_row(
+            p["payment_id"],
+            p["creditor_name"],
+            f"{p['amount']['amount']} {p['amount']['currency']}",
+            p["pay_on"],
+            p["status"],
+            p["plan"].get("reason", ""),
+        )
+    console.print(table)
+
+
+def _show_export(r: dict[str, Any]) -> None:
+    console.print(
+        f"{len(r['payments'])} payments, {r['total']} {r['currency']}, message {r['message_id']} "
+        f"→ {r['file']}",
+        highlight=False,
+    )
+
+
+__all__ = ["app", "export", "list_payments"]
