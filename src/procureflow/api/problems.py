@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from procureflow.errors import ProcureFlowError
@@ -50,6 +51,23 @@ def install_problem_handlers(app: FastAPI) -> None:
             422,
             "Invalid request",
             detail,
+            type_=TYPE_BASE + "invalid-request",
+            instance=request.url.path,
+            errors=errors,
+        )
+
+    @app.exception_handler(ValidationError)
+    async def _model_error(request: Request, exc: ValidationError) -> JSONResponse:
+        # a request body a handler validates itself (e.g. against a domain model)
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+            for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"loc": [], "msg": "invalid input"}
+        return problem(
+            422,
+            "Invalid request",
+            f"{'.'.join(first['loc'])}: {first['msg']}",
             type_=TYPE_BASE + "invalid-request",
             instance=request.url.path,
             errors=errors,

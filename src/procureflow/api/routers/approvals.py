@@ -29,7 +29,7 @@ def list_approvals(
     status: str | None = Query("pending"),
     role: str | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> list[dict[str, Any]]:
     """Approval requests, oldest first."""
     return svc.approvals.inbox(

@@ -23,7 +23,7 @@ def entries(
     svc: ServicesDep,
     stream: str | None = None,
     limit: int = Query(200, ge=1, le=5000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> list[dict[str, Any]]:
     """Ledger entries in order, optionally of one stream (e.g. ``instance:ID``)."""
     out: list[dict[str, Any]] = []

@@ -50,7 +50,7 @@ def list_events(
     svc: ServicesDep,
     type: str | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> list[dict[str, Any]]:
     """Received events, newest first."""
     return svc.events.recent(type=type, limit=limit, offset=offset)

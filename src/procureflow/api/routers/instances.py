@@ -31,7 +31,7 @@ def list_instances(
     status_: Status | None = Query(None, alias="status"),
     playbook: str | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> list[dict[str, Any]]:
     """Instances, newest first."""
     return svc.instances.list_instances(status=status_, name=playbook, limit=limit, offset=offset)

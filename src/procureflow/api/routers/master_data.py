@@ -66,7 +66,7 @@ def list_master_data(
     svc: ServicesDep,
     kind: KindPath,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> list[dict[str, Any]]:
     """Stored records of ``kind`` in key order."""
     records = MasterDataRepository(svc.engine).records(kind, limit=limit, offset=offset)
