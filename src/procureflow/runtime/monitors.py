@@ -54,7 +54,7 @@ def monitor_rules(svc: Services) -> MonitorRules:
     """The rules in force: set on the services, the configured file, or the shipped ones."""
     found = svc.extras.get("monitor_rules")
     if found is None:
-        path = getattr(svc.settings, "monitor_rules_file", None)
+        path = svc.settings.monitor_rules_file
         found = load_monitor_rules_file(path) if path else default_monitor_rules()
         svc.extras["monitor_rules"] = found
     return found

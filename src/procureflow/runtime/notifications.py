@@ -37,10 +37,6 @@ class Notifier(Protocol):
     ) -> None: ...
 
 
-def _setting(svc: Services, name: str, default: Any) -> Any:
-    return getattr(svc.settings, name, default)
-
-
 class NotificationOutbox:
     """Queues notifications and delivers them with retries and digests."""
 
@@ -53,15 +49,13 @@ class NotificationOutbox:
                 settings.smtp_host,
                 settings.smtp_port,
                 settings.smtp_sender,
-                timeout=float(_setting(svc, "smtp_timeout_seconds", 10.0)),
+                timeout=settings.webhook_timeout_seconds,
             ),
-            "webhook": WebhookNotifier(
-                timeout=float(_setting(svc, "webhook_timeout_seconds", 10.0))
-            ),
+            "webhook": WebhookNotifier(timeout=settings.webhook_timeout_seconds),
         }
-        self.retry_seconds = float(_setting(svc, "notification_retry_seconds", 30.0))
-        self.max_attempts = int(_setting(svc, "notification_max_attempts", 5))
-        self.digest_threshold = int(_setting(svc, "notification_digest_threshold", 3))
+        self.retry_seconds = settings.notification_retry_seconds
+        self.max_attempts = settings.notification_max_attempts
+        self.digest_threshold = settings.notification_digest_threshold
 
     def queue_direct(
         self,
