@@ -93,11 +93,12 @@ def _add_plugin_functions(svc: Services) -> None:
 
 
 def _add_document_functions(svc: Services) -> None:
-    try:
-        from procureflow.documents.functions import document_functions
-    except ImportError:  # the document toolkit is optional at this layer
-        return
-    for name, fn in document_functions().items():
+    """The document toolkit's operations, each callable as ``procureflow.docs.<op>``."""
+    from procureflow.adapters.document_wiring import cached_document_service
+    from procureflow.documents.functions import document_functions
+
+    service = cached_document_service(svc.settings, svc.engine)
+    for name, fn in document_functions(service).items():
         svc.functions.add_simple(name, fn, description=f"document operation {name}")
 
 

@@ -25,12 +25,12 @@ schedule:
   on:
     one:
       with:
-        type: supplier.delay_notice
+        type: test.delay_notice
 """,
 )
 
 
-def _event(event_id: str, weeks: int, type_: str = "supplier.delay_notice") -> dict[str, object]:
+def _event(event_id: str, weeks: int, type_: str = "test.delay_notice") -> dict[str, object]:
     return {
         "specversion": "1.0",
         "id": event_id,
@@ -138,7 +138,7 @@ def test_emit_inside_a_playbook_starts_the_playbook_it_triggers(runtime: Service
         event:
           with:
             source: https://procureflow.test/emitter
-            type: supplier.delay_notice
+            type: test.delay_notice
             data:
               po: PO-E
               weeks: 4
