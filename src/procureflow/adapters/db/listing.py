@@ -14,6 +14,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from procureflow.adapters.db.tables_documents import documents
+from procureflow.adapters.db.tables_exceptions import exceptions
+from procureflow.adapters.db.tables_payables import (
+    goods_receipts,
+    invoices,
+    payments,
+    signed_contracts,
+)
+from procureflow.adapters.db.tables_procurement import po_lines, purchase_orders
+from procureflow.errors import NotFound
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
@@ -47,4 +58,45 @@ def page(
     return [{key: _plain(value) for key, value in row.items()} for row in rows], total
 
 
-__all__ = ["page"]
+RESOURCES: dict[str, tuple[sa.Table, list[Any]]] = {
+    "documents": (documents, [documents.c.created_at.desc(), documents.c.sha256]),
+    "exceptions": (exceptions, [exceptions.c.opened_at.desc(), exceptions.c.id]),
+    "purchase-orders": (
+        purchase_orders,
+        [purchase_orders.c.created_at.desc(), purchase_orders.c.po_id],
+    ),
+    "receipts": (goods_receipts, [goods_receipts.c.created_at.desc(), goods_receipts.c.receipt_id]),
+    "invoices": (invoices, [invoices.c.created_at.desc(), invoices.c.invoice_id]),
+    "payments": (payments, [payments.c.created_at.desc(), payments.c.payment_id]),
+    "contracts": (
+        signed_contracts,
+        [signed_contracts.c.signed_at.desc(), signed_contracts.c.contract_id],
+    ),
+}
+"""Read-only resources by their URL name: the table and the order of a page (newest first)."""
+
+
+def list_resource(
+    engine: sa.Engine, resource: str, filters: Mapping[str, Any], limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of a resource of :data:`RESOURCES` and the count its filter matches."""
+    table, order = RESOURCES[resource]
+    return page(engine, table, filters=filters, order_by=order, limit=limit, offset=offset)
+
+
+def get_resource(engine: sa.Engine, resource: str, key: str) -> dict[str, Any]:
+    """One row of a resource by its primary key (purchase orders with their lines)."""
+    table, _order = RESOURCES[resource]
+    (column,) = table.primary_key.columns
+    rows, _total = page(engine, table, filters={column.name: key}, limit=1)
+    if not rows:
+        raise NotFound(f"no {resource.rstrip('s').replace('-', ' ')} {key!r}", subject=key)
+    found = rows[0]
+    if table is purchase_orders:
+        found["lines"], _ = page(
+            engine, po_lines, filters={"po_id": key}, order_by=[po_lines.c.position], limit=10_000
+        )
+    return found
+
+
+__all__ = ["RESOURCES", "get_resource", "list_resource", "page"]

@@ -14,4 +14,6 @@ ROUTER_MODULES: list[str] = [
     "master_data",
     "inbox",
     "rfq",
+    "records",
+    "exceptions",
 ]
