@@ -227,7 +227,15 @@ def pricing_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
                 )
             )  # fmt: skip
             plan = output.plans[0].model_dump(mode="json") if output.plans else None
-        result = {"supplier_id": proposal.get("supplier_id"), "alternative": plan}
+        binding = sorted(
+            {b["message"] for s in (plan or {}).get("shortfalls", []) for b in s.get("binding", [])}
+        )
+        result = {
+            "supplier_id": proposal.get("supplier_id"),
+            "alternative": plan,
+            "covers_all": bool(plan and plan.get("fully_covered")),
+            "binding": binding,
+        }
         desk.record(
             ctx,
             "price_change.resourced",
@@ -236,6 +244,7 @@ def pricing_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
                 "alternative_suppliers": sorted(
                     {a["supplier_id"] for a in (plan or {}).get("allocations", [])}
                 ),
+                "binding": binding,
             },
         )
         return result

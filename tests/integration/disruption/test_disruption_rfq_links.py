@@ -1,0 +1,196 @@
+"""Signed confirm/decline links: forged, expired and repeated answers; supplier mail sent
+through a real SMTP server on loopback, and the link in it answering the request."""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+
+from procureflow.adapters.db.audit_store import SqlAuditLog
+from procureflow.adapters.db.event_store import EventStore
+from procureflow.api.app import create_app
+from procureflow.config import Settings
+from procureflow.errors import Forbidden
+from procureflow.runtime.disruption_links import LinkExpired, RfqClaim, sign_rfq, verify_rfq
+from procureflow.runtime.services import Services
+from tests.e2e.disruption_helpers import (
+    approve,
+    click,
+    demo_mail,
+    ingest,
+    pending_approval,
+    prepare,
+)
+from tests.integration.runtime.helpers import wait_for
+
+SECRET = "test-secret-for-links"
+
+
+def _claim(**changes: Any) -> RfqClaim:
+    values: dict[str, Any] = {
+        "rfq_id": "RFQ-1",
+        "round_id": "R-1",
+        "supplier_id": "SUP-KOWALSKI",
+        "instance_id": "in-1",
+        "expected": 1,
+        "expires_at": datetime.now(UTC) + timedelta(hours=1),
+        **changes,
+    }
+    return RfqClaim(**values)
+
+
+def test_a_link_verifies_only_unaltered_and_unexpired() -> None:
+    token = sign_rfq(_claim(), SECRET)
+    assert verify_rfq(token, SECRET).supplier_id == "SUP-KOWALSKI"
+    payload, _, signature = token.partition(".")
+    other = sign_rfq(_claim(supplier_id="SUP-VOLTA"), SECRET).partition(".")[0]
+    with pytest.raises(Forbidden, match="signature does not match"):
+        verify_rfq(f"{other}.{signature}", SECRET)
+    with pytest.raises(Forbidden, match="signature does not match"):
+        verify_rfq(token, "another-secret")
+    with pytest.raises(Forbidden, match="not a valid"):
+        verify_rfq("garbage", SECRET)
+    expired = sign_rfq(_claim(expires_at=datetime.now(UTC) - timedelta(seconds=1)), SECRET)
+    with pytest.raises(LinkExpired, match="expired"):
+        verify_rfq(expired, SECRET)
+
+
+@pytest.fixture
+def api(engine: sa.Engine, database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(database_url=database_url, data_dir=tmp_path, secret_key=SECRET)
+    with TestClient(create_app(start_engine=False, settings=settings)) as client:
+        yield client
+
+
+def test_the_link_endpoints_record_the_first_answer_only(
+    api: TestClient, engine: sa.Engine
+) -> None:
+    token = sign_rfq(_claim(), SECRET)
+    first = api.get(f"/api/v1/rfq/{token}/decline", params={"reason": "no capacity"})
+    assert first.status_code == 200, first.text
+    assert first.json()["recorded"] is True and first.json()["decision"] == "declined"
+    again = api.get(f"/api/v1/rfq/{token}/confirm")
+    assert again.status_code == 200
+    assert again.json() == {
+        "rfq_id": "RFQ-1",
+        "supplier_id": "SUP-KOWALSKI",
+        "decision": "declined",
+        "recorded": False,
+        "message": "RFQ-1 was already answered (declined); nothing changed.",
+    }
+    stored = EventStore(engine, SqlAuditLog(engine)).get("procureflow/rfq", "RFQ-1")
+    assert stored is not None
+    assert stored["envelope"]["type"] == "supplier.declined"
+    assert stored["envelope"]["data"]["round"] == "R-1"
+    assert stored["envelope"]["data"]["reason"] == "no capacity"
+
+
+def test_forged_and_expired_links_are_problems(api: TestClient) -> None:
+    forged = sign_rfq(_claim(), "not-our-secret")
+    response = api.get(f"/api/v1/rfq/{forged}/confirm")
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "signature" in response.json()["detail"]
+    expired = sign_rfq(_claim(expires_at=datetime.now(UTC) - timedelta(minutes=1)), SECRET)
+    response = api.get(f"/api/v1/rfq/{expired}/confirm")
+    assert response.status_code == 410 and "expired" in response.json()["detail"]
+
+
+class _Inbox:
+    """An SMTP server's handler that keeps every message."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802, ARG002
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_inbox() -> Iterator[tuple[_Inbox, int]]:
+    inbox = _Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, smtp_inbox: tuple[_Inbox, int]) -> Settings:
+    """The test settings with the loopback SMTP server as relay."""
+    import uuid
+
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        executor_id=f"test-{uuid.uuid4().hex[:8]}",
+        application_version="test",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_inbox[1],
+        smtp_sender="einkauf@nordhafen-pumpen.example",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+def test_supplier_mail_goes_through_smtp_and_its_link_answers(
+    runtime: Services, smtp_inbox: tuple[_Inbox, int]
+) -> None:
+    inbox, _ = smtp_inbox
+    store = prepare(runtime)
+    instance_id = ingest(runtime, demo_mail())["started"][0]
+    approve(runtime, pending_approval(runtime, instance_id))
+    wait_for(runtime, instance_id, "waiting")
+
+    def rfq_mail() -> email.message.EmailMessage:
+        for message in inbox.messages:
+            if str(message["Subject"]).startswith("Request for quote"):
+                return message
+        raise AssertionError(f"no request for quote among {[m['Subject'] for m in inbox.messages]}")
+
+    import time
+
+    deadline = time.monotonic() + 30
+    while not inbox.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    message = rfq_mail()
+    assert message["To"] == "sprzedaz@kowalski-em.example"
+    assert message["From"] == "einkauf@nordhafen-pumpen.example"
+    body = message.get_content()
+    assert "MTR-7K5-400: 1660 pcs" in body
+    confirm = re.search(r"Confirm: (\S+)", body)
+    assert confirm is not None
+    assert click(runtime, confirm.group(1))["recorded"] is True
+
+    data = wait_for(runtime, instance_id, "completed", "faulted")
+    assert data["output"]["outcome"] == "executed", data.get("error")
+    subjects = sorted(str(m["Subject"]) for m in inbox.messages)
+    number = store.list(origin=instance_id)[0].po.po_number
+    assert subjects == sorted(
+        [
+            str(message["Subject"]),
+            f"Purchase order {number}",
+            "Change to purchase order PO-2026-0412",
+        ]
+    )
+    assert set(data["output"]["execution"]["messages"].values()) == {"sent"}
