@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from tests.policy_samples import policy_text
 from typer.testing import CliRunner
 
 from procureflow.adapters.db.guard_decisions import list_guard_decisions, record_guard_decision
 from procureflow.cli.policies import app
 from procureflow.domain.money import Money
 from procureflow.policies import evaluate_guardrails, jsonable_facts, load_policy
+from tests.policy_samples import policy_text
 
 runner = CliRunner()
 

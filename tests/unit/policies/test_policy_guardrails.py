@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from tests.policy_samples import policy_text
 
 from procureflow.domain.money import Money
 from procureflow.errors import InvalidInput
@@ -19,6 +18,7 @@ from procureflow.policies import (
     load_policy,
 )
 from procureflow.policies.cel import activation
+from tests.policy_samples import policy_text
 
 POLICY = load_policy(policy_text(), origin="test.yaml")
 

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.policy_samples import policy_text
 
 from procureflow.errors import PolicyInvalid
 from procureflow.policies import load_active_policy, load_default_policy, load_policy
+from tests.policy_samples import policy_text
 
 
 def test_the_shipped_default_policy_loads_with_every_role_the_playbooks_use() -> None:

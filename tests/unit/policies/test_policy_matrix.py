@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from tests.policy_samples import policy_text
 
 from procureflow.domain.money import Money
 from procureflow.errors import InvalidInput
 from procureflow.policies import DEFAULT_WEIGHTS, approval_chain_for, load_policy, mandate_for
+from tests.policy_samples import policy_text
 
 POLICY = load_policy(policy_text(), origin="test.yaml")
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.policy_samples import policy_text
 
 from procureflow.domain.money import Money
 from procureflow.policies import approval_chain_for, jsonable_facts, load_policy
 from procureflow.policies.cel import activation
+from tests.policy_samples import policy_text
 
 POLICY = load_policy(policy_text())
 TIER_EDGES = [Decimal("10000.00"), Decimal("50000")]

@@ -5,8 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tests.policy_samples import policy_text
-
 from procureflow.domain.money import Money
 from procureflow.policies import (
     RecordedGuardDecision,
@@ -15,6 +13,7 @@ from procureflow.policies import (
     load_policy,
     simulate,
 )
+from tests.policy_samples import policy_text
 
 OLD = load_policy(policy_text(limit="5.0"))
 
