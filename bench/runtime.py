@@ -73,7 +73,12 @@ def measure(url: str, instances: int) -> dict[str, float]:
             instance_id = f"bench-{uuid.uuid4().hex[:16]}"
             with svc.engine.begin() as conn:
                 svc.instances.create_instance(
-                    conn, instance_id=instance_id, playbook=version, input={}, trigger_event=None, actor="bench"
+                    conn,
+                    instance_id=instance_id,
+                    playbook=version,
+                    input={},
+                    trigger_event=None,
+                    actor="bench",
                 )
             with SetWorkflowID(instance_id):
                 result = run_instance_workflow(instance_id)
@@ -104,7 +109,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         targets.append(("SQLite", f"sqlite:///{tmp}/bench.db"))
         targets.append(("PostgreSQL", args.postgres))
-        print(f"runtime bench: {args.instances} instances of a 10-task playbook vs a bare 10-step workflow")
+        print(
+            f"runtime bench: {args.instances} instances of a 10-task playbook vs a bare 10-step workflow"
+        )
         for label, url in targets:
             try:
                 figures = measure(url, args.instances)

@@ -51,7 +51,7 @@ do:
 # A custom function outside the product: it appends one line per execution to a file,
 # which is how the test counts executions across processes.
 COUNTER_MODULE = textwrap.dedent(
-    '''
+    """
     import os
     from procureflow.runtime.ports import FunctionSpec
 
@@ -64,7 +64,7 @@ COUNTER_MODULE = textwrap.dedent(
             return {"counted": args["name"]}
 
         return [FunctionSpec(name="test.count", fn=count)]
-    '''
+    """
 )
 
 
@@ -123,7 +123,9 @@ def test_sigkill_mid_instance_resumes_without_repeating_work(
 
         def effect_done() -> bool:
             with engine.connect() as conn:
-                return bool(conn.execute(sa.select(sa.func.count()).select_from(effects)).scalar_one())
+                return bool(
+                    conn.execute(sa.select(sa.func.count()).select_from(effects)).scalar_one()
+                )
 
         _wait(effect_done, 60, "the first effect")
         time.sleep(0.5)  # the instance is now inside its durable wait
@@ -155,7 +157,13 @@ def test_sigkill_mid_instance_resumes_without_repeating_work(
     assert executions.read_text().split() == ["first", "second"], worker_log.read_text()[-2000:]
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(effects)).scalar_one() == 1
-        names = conn.execute(
-            sa.select(task_runs.c.name).where(task_runs.c.instance_id == instance_id).order_by(task_runs.c.id)
-        ).scalars().all()
+        names = (
+            conn.execute(
+                sa.select(task_runs.c.name)
+                .where(task_runs.c.instance_id == instance_id)
+                .order_by(task_runs.c.id)
+            )
+            .scalars()
+            .all()
+        )
     assert names == ["first", "notifySupplier", "pause", "second", "done"]
