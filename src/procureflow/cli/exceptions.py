@@ -10,7 +10,7 @@ import typer
 from procureflow.cli import context
 from procureflow.cli.output import JsonOption, console, emit, one_line_errors
 from procureflow.errors import InvalidInput
-from procureflow.runtime.exception_functions import exception_queue, resolve
+from procureflow.runtime.exception_functions import acknowledge, exception_queue, resolve
 
 app = typer.Typer(no_args_is_help=True, help="The exception queue.")
 
@@ -70,7 +70,7 @@ def ack_command(
     """Acknowledge: you have seen it and are on it."""
     with context.store() as svc:
         person = svc.extras["users"].get(user)
-        row = exception_queue(svc).acknowledge(exception_id, person.id)
+        row = acknowledge(svc, exception_id, user=person.id, roles=person.roles)
     emit(
         row,
         as_json=as_json,
@@ -104,7 +104,7 @@ def resolve_command(
         decided["note"] = note
     with context.client() as svc:
         person = svc.extras["users"].get(user)
-        row = resolve(svc, exception_id, user=person.id, resolution=decided)
+        row = resolve(svc, exception_id, user=person.id, resolution=decided, roles=person.roles)
     emit(
         row,
         as_json=as_json,

@@ -12,12 +12,13 @@ the exception now and then in case that message was lost (like an approval).
 
 from __future__ import annotations
 
+from collections.abc import Set
 from typing import Any
 
 from dbos import DBOS
 
 from procureflow.adapters.db.exception_store import ExceptionQueue
-from procureflow.errors import InvalidInput
+from procureflow.errors import Forbidden, InvalidInput
 from procureflow.runtime import launch as launching
 from procureflow.runtime.ports import CallContext, FunctionSpec
 from procureflow.runtime.services import Services
@@ -124,10 +125,44 @@ def make_exception_function(svc: Services) -> FunctionSpec:
     )
 
 
+SUPERVISORS = frozenset({"orchestrator", "admin"})
+"""Roles that may handle any exception besides its owner role."""
+
+
+def check_may_handle(svc: Services, exception_id: str, roles: Set[str] | None) -> None:
+    """Refuse a person who holds neither the exception's owner role nor a supervisor role.
+
+    ``roles`` None means a trusted caller (the runtime, a monitor) and is not checked.
+    """
+    if roles is None:
+        return
+    owner = exception_queue(svc).get(exception_id)["owner_role"]
+    if owner not in roles and not roles & SUPERVISORS:
+        raise Forbidden(
+            f"exception {exception_id} belongs to {owner}; it needs that role, "
+            "orchestrator or admin",
+            subject=exception_id,
+        )
+
+
+def acknowledge(
+    svc: Services, exception_id: str, *, user: str, roles: Set[str] | None = None
+) -> dict[str, Any]:
+    """Acknowledge an exception as ``user`` (who must be allowed to handle it)."""
+    check_may_handle(svc, exception_id, roles)
+    return exception_queue(svc).acknowledge(exception_id, user)
+
+
 def resolve(
-    svc: Services, exception_id: str, *, user: str, resolution: dict[str, Any] | None = None
+    svc: Services,
+    exception_id: str,
+    *,
+    user: str,
+    resolution: dict[str, Any] | None = None,
+    roles: Set[str] | None = None,
 ) -> dict[str, Any]:
     """Resolve an exception (committed first) and wake the instance waiting on it."""
+    check_may_handle(svc, exception_id, roles)
     resolved = exception_queue(svc).resolve(exception_id, user, resolution)
     if resolved.get("workflow_id"):
         launching.launcher(svc).send(
@@ -146,6 +181,9 @@ def make_exception_functions(svc: Services) -> list[FunctionSpec]:
 
 __all__ = [
     "RECHECK_SECONDS",
+    "SUPERVISORS",
+    "acknowledge",
+    "check_may_handle",
     "exception_queue",
     "make_exception_function",
     "make_exception_functions",
