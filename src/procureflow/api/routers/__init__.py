@@ -16,4 +16,8 @@ ROUTER_MODULES: list[str] = [
     "rfq",
     "records",
     "exceptions",
+    "contracts",
+    "invoices",
+    "receipts",
+    "payments",
 ]

@@ -1,0 +1,84 @@
+"""Signed contracts over REST: upload a DOCX/PDF (terms read, contract-to-pay started),
+list and show contracts with onboarding, milestones and compliance record, complete a
+milestone, import the denied-party list, sign from an OCDS contract release."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, File, UploadFile
+from pydantic import BaseModel
+
+from procureflow.api.auth import DOCUMENT_EDITORS, access
+from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.api.payables_uploads import CONTRACT_LIMIT, read_limited
+from procureflow.runtime.payables_intake import complete_milestone, sign_contract_file
+from procureflow.runtime.payables_stores import payables_stores
+
+router = APIRouter(prefix="/contracts", tags=["contracts"], dependencies=[access(DOCUMENT_EDITORS)])
+
+
+class MilestoneDone(BaseModel):
+    completed_on: date | None = None
+
+
+@router.post("", status_code=201)
+def upload_contract(
+    svc: ServicesDep, user: CurrentUser, file: UploadFile = File(...)
+) -> dict[str, Any]:
+    """Record a signed contract (DOCX or PDF): its terms with evidence, and the
+    ``contract.signed`` event that starts contract-to-pay. The same file twice is one
+    contract."""
+    data = read_limited(file, CONTRACT_LIMIT)
+    return sign_contract_file(svc, data, file.filename or "contract", actor=user.id)
+
+
+@router.get("")
+def list_contracts(svc: ServicesDep) -> list[dict[str, Any]]:
+    """Signed contracts, newest first (terms left out)."""
+    rows = payables_stores(svc).contracts.list_contracts()
+    for row in rows:
+        row.pop("terms")
+    return rows
+
+
+@router.get("/{contract_id}")
+def show_contract(svc: ServicesDep, contract_id: str) -> dict[str, Any]:
+    """A contract with its terms, onboarding checklist, milestones and certificates."""
+    stores = payables_stores(svc)
+    found = stores.contracts.get(contract_id)
+    cid = found["contract_id"]
+    found["onboarding"] = stores.contracts.tasks(cid)
+    found["milestones"] = stores.contracts.milestones(cid)
+    found["certificates"] = stores.contracts.certificates(cid)
+    return found
+
+
+@router.post("/{contract_id}/milestones/{milestone_id}/complete")
+def complete(
+    svc: ServicesDep, user: CurrentUser, contract_id: str, milestone_id: str, body: MilestoneDone
+) -> dict[str, Any]:
+    """Record a milestone completed (``milestone.completed`` wakes the PO's instance)."""
+    return complete_milestone(
+        svc,
+        po_or_contract=contract_id,
+        milestone_id=milestone_id,
+        on=body.completed_on or date.today(),
+        actor=user.id,
+    )
+
+
+@router.post("/screening/{list_name}")
+def import_denied_parties(
+    svc: ServicesDep, user: CurrentUser, list_name: str, file: UploadFile = File(...)
+) -> dict[str, Any]:
+    """Replace a denied-party list from CSV (``name``, optional ``country``, ``id``)."""
+    data = read_limited(file, CONTRACT_LIMIT)
+    count = payables_stores(svc).contracts.import_denied_parties(
+        data, list_name=list_name, actor=user.id
+    )
+    return {"list": list_name, "parties": count}
+
+
+__all__ = ["router"]

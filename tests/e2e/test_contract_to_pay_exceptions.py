@@ -1,0 +1,101 @@
+"""Contract to pay, the invoices that do not match: each lands in the exception queue
+with its reason code and owner role, and resolving it resumes the waiting instance."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from procureflow.runtime.exception_functions import resolve
+from procureflow.runtime.payables_intake import record_receipt
+from procureflow.runtime.payables_stores import payables_stores
+from procureflow.runtime.services import Services
+from tests.e2e.contract_to_pay_support import (
+    approve,
+    goods,
+    send_invoice,
+    start_with_approved_po,
+    wait_exception,
+    wait_invoice_status,
+    wait_listening,
+)
+
+
+def _receive(svc: Services, po_number: str, quantity: int, receipt_id: str = "GR-1") -> None:
+    record_receipt(
+        svc,
+        receipt_id=receipt_id,
+        po_number=po_number,
+        lines={"1": quantity},
+        received_on=date.today(),
+        actor="warehouse",
+    )
+
+
+def test_a_price_over_tolerance_goes_to_the_buyer_and_a_rejection_closes_it(
+    runtime: Services,
+) -> None:
+    _, instance_id, po_number = start_with_approved_po(runtime)
+    _receive(runtime, po_number, 20)
+    invoice_id = send_invoice(runtime, po_number, [goods(20, Decimal("1600.00"))])
+    exception = wait_exception(runtime, invoice_id)
+    assert (exception["reason_code"], exception["owner_role"]) == ("price_over_tolerance", "buyer")
+    assert "1600" in exception["title"] and exception["status"] == "open"
+    assert runtime.instances.instance(instance_id)["status"] == "waiting"
+    assert payables_stores(runtime).payables.payments() == []
+
+    resolve(runtime, exception["id"], user="rita", resolution={"action": "reject"})
+    assert wait_invoice_status(runtime, invoice_id, "rejected")["status"] == "rejected"
+    wait_listening(runtime, instance_id)
+    assert payables_stores(runtime).payables.payments() == []
+
+
+def test_more_invoiced_than_received_goes_to_receiving(runtime: Services) -> None:
+    _, _, po_number = start_with_approved_po(runtime)
+    _receive(runtime, po_number, 12)
+    invoice_id = send_invoice(runtime, po_number, [goods(20)])
+    exception = wait_exception(runtime, invoice_id)
+    assert (exception["reason_code"], exception["owner_role"]) == (
+        "quantity_over_received",
+        "receiving",
+    )
+    assert exception["detail"]["reason_codes"] == ["quantity_over_received"]
+
+
+def test_a_missing_receipt_waits_until_the_goods_arrive_and_a_rematch_pays(
+    runtime: Services,
+) -> None:
+    _, instance_id, po_number = start_with_approved_po(runtime)
+    invoice_id = send_invoice(runtime, po_number, [goods(20)])
+    exception = wait_exception(runtime, invoice_id)
+    assert (exception["reason_code"], exception["owner_role"]) == ("missing_receipt", "requester")
+
+    _receive(runtime, po_number, 20)
+    resolve(runtime, exception["id"], user="rita", resolution={"action": "rematch"})
+    approve(runtime, instance_id, "payment")
+    wait_invoice_status(runtime, invoice_id, "authorised")
+    results = payables_stores(runtime).payables.match_results(invoice_id)
+    assert [r["decision"] for r in results] == ["review", "approve"]
+
+
+def test_a_duplicate_invoice_is_rejected_to_accounts_payable_and_never_paid_twice(
+    runtime: Services,
+) -> None:
+    _, instance_id, po_number = start_with_approved_po(runtime)
+    _receive(runtime, po_number, 20)
+    first = send_invoice(runtime, po_number, [goods(10)], number="NW-0042")
+    approve(runtime, instance_id, "payment")
+    wait_invoice_status(runtime, first, "authorised")
+    wait_listening(runtime, instance_id)
+
+    again = send_invoice(runtime, po_number, [goods(10)], number="nw 42")
+    exception = wait_exception(runtime, again)
+    assert (exception["reason_code"], exception["owner_role"]) == (
+        "duplicate",
+        "accounts_payable",
+    )
+    assert exception["severity"] == "high"
+    resolve(runtime, exception["id"], user="paul", resolution={"action": "rematch"})
+    assert wait_invoice_status(runtime, again, "rejected")["status"] == "rejected"
+    payments = payables_stores(runtime).payables.payments()
+    assert [p["invoice_id"] for p in payments] == [first]
