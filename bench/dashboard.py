@@ -117,7 +117,7 @@ def event_to_screen(base: str, token: str, rounds: int) -> list[float]:
         page.click("#login")
         page.wait_for_url(base + "/")
         page.goto(base + "/events")
-        page.wait_for_function("document.getElementById('live-status').className === 'live on'")
+        page.wait_for_selector("#live-status.on")
         page.evaluate(
             """() => { window.seen = {}; new MutationObserver(() => {
                  document.querySelectorAll('tr[data-event-id]').forEach(tr => {
@@ -139,7 +139,7 @@ def event_to_screen(base: str, token: str, rounds: int) -> list[float]:
                 },
             )
             response.raise_for_status()
-            page.wait_for_function(f"window.seen['{event_id}'] !== undefined", timeout=10000)
+            page.wait_for_selector(f'tr[data-event-id="{event_id}"]', timeout=10000)
             delays.append(page.evaluate(f"window.seen['{event_id}']") - sent)
             time.sleep(0.15)
         browser.close()

@@ -46,10 +46,8 @@ def test_an_approver_watches_an_instance_wait_then_approves_it_and_sees_it_finis
     page.goto(f"{live_server.url}/instances/{instance_id}")
     ask = page.locator('.node[data-pointer="/do/3/askApprover"]')
     ask.wait_for(timeout=10000)
-    page.wait_for_function(
-        "document.querySelector('.node[data-pointer=\"/do/3/askApprover\"]')"
-        ".getAttribute('data-state') === 'waiting'",
-        timeout=15000,
+    page.wait_for_selector(
+        '.node[data-pointer="/do/3/askApprover"][data-state="waiting"]', timeout=15000
     )
     assert (
         page.locator('.node[data-pointer="/do/0/proposeOrder"]').get_attribute("data-state")
@@ -73,10 +71,8 @@ def test_an_approver_watches_an_instance_wait_then_approves_it_and_sees_it_finis
     cfo.wait_for_selector("article.approval .result:text('approved')", timeout=10000)
 
     # the first page, never reloaded, shows the rest of the playbook running to the end
-    page.wait_for_function(
-        "document.querySelector('.node[data-pointer=\"/do/5/release\"]')"
-        ".getAttribute('data-state') === 'completed'",
-        timeout=20000,
+    page.wait_for_selector(
+        '.node[data-pointer="/do/5/release"][data-state="completed"]', timeout=20000
     )
     page.wait_for_selector("#instance-status:text('completed')", timeout=20000)
     assert (
@@ -97,3 +93,58 @@ def test_a_wrong_token_does_not_log_in_and_pages_redirect_to_login(
     page.click("#login")
     page.wait_for_selector(".error")
     assert "invalid or revoked token" in page.inner_text(".error")
+
+
+PAGES = [
+    "/",
+    "/approvals",
+    "/exceptions",
+    "/events",
+    "/documents",
+    "/insights",
+    "/playbooks",
+    "/playbooks/approval-demo",
+    "/policies",
+]
+SOURCES = Path(__file__).resolve().parents[2] / "src" / "procureflow"
+
+
+def test_every_page_renders_without_script_errors_and_forms_post_with_csrf(
+    live_server: LiveServer, browser: Any, artifacts: Path
+) -> None:
+    page = browser.new_context().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    _login(page, live_server, "olga")
+    for path in PAGES:
+        page.goto(live_server.url + path)
+        assert page.locator("h1").first.is_visible(), path
+        name = path.strip("/").replace("/", "-") or "overview"
+        page.screenshot(path=str(artifacts / f"page-{name}.png"), full_page=True)
+
+    # a playbook is validated from the page (YAML posted with the session's CSRF token)
+    page.goto(live_server.url + "/playbooks")
+    source = (SOURCES / "playbooks" / "builtin" / "approval-demo.yaml").read_text()
+    page.fill("#pb-validate textarea", source)
+    page.click("#pb-validate button:not([data-register])")
+    page.wait_for_selector("#pb-answer:text('\"valid\": true')")
+    page.fill("#pb-validate textarea", source.replace("set:", "sett:", 1))
+    page.click("#pb-validate button:not([data-register])")
+    page.wait_for_selector("#pb-answer.error:text('sett')")
+
+    # and a policy draft is replayed against past guard decisions
+    page.goto(live_server.url + "/policies")
+    draft = (SOURCES / "policies" / "builtin" / "default.yaml").read_text()
+    page.fill("#policy-form textarea", draft)
+    page.click("#policy-form button[data-simulate]")
+    page.wait_for_selector("#policy-answer:not(.error):text('changed')", timeout=10000)
+    page.screenshot(path=str(artifacts / "policy-what-if.png"), full_page=True)
+    assert errors == []
