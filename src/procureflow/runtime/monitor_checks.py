@@ -241,7 +241,7 @@ def check_approvals(ctx: MonitorContext) -> CheckResult:
     due, counted = ctx.sources.pending_approvals_due(ctx.as_of)
     result = CheckResult(
         looked_at={**counted, "past_sla": len(due)},
-        reasons=("approval.expired", "approval.overdue"),
+        reasons=("approval.overdue",),  # an expired request stays with a person
     )
     for approval_id in due:
         if not rules.escalate:
@@ -250,6 +250,7 @@ def check_approvals(ctx: MonitorContext) -> CheckResult:
             continue
         before_role = ctx.svc.approvals.get(approval_id)["role"]
         after = ctx.svc.approvals.escalate_if_due(approval_id, now=ctx.as_of)
+        result.actions["instances_woken"] += _wake(ctx, after)
         if after["status"] == "expired":
             result.actions["approvals_expired"] += 1
             result.findings.append(_late_approval(ctx, after, "approval.expired", "expired"))
@@ -282,6 +283,28 @@ def check_approvals(ctx: MonitorContext) -> CheckResult:
                     payload={"approval_id": approval_id, "from_role": before_role, **after},
                 )
     return result
+
+
+def _wake(ctx: MonitorContext, approval: dict[str, Any]) -> int:
+    """Tell the instance waiting on an approval that it changed (it re-checks it anyway
+    within a minute, so a process without a reachable engine may skip this)."""
+    if not approval.get("workflow_id"):
+        return 0
+    from dbos import error as dbos_error
+
+    from procureflow.runtime.approvals import topic_of
+    from procureflow.runtime.launch import launcher
+
+    try:
+        launcher(ctx.svc).send(
+            approval["workflow_id"],
+            {"status": approval["status"], "role": approval["role"]},
+            topic_of(approval["id"]),
+            idempotency_key=f"monitor:{approval['id']}:{approval['level']}:{approval['status']}",
+        )
+    except dbos_error.DBOSException:
+        return 0
+    return 1
 
 
 def _late_approval(
