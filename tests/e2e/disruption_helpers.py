@@ -9,11 +9,10 @@ from typing import Any
 from procureflow.adapters.db.master_repository import MasterDataRepository
 from procureflow.adapters.db.purchase_order_store import PurchaseOrderStore
 from procureflow.adapters.storage import LocalContentStore
-from procureflow.api.routers.rfq import answer
 from procureflow.demo import demo_emails
 from procureflow.errors import NotFound
 from procureflow.runtime.approvals import decide
-from procureflow.runtime.disruption_intake import start_from_mail
+from procureflow.runtime.disruption_intake import answer_rfq, start_from_mail
 from procureflow.runtime.disruption_seed import ensure_demo_world
 from procureflow.runtime.mail_intake import read_supplier_mail
 from procureflow.runtime.services import Services
@@ -118,7 +117,7 @@ def click(svc: Services, url: str, reason: str | None = None) -> dict[str, Any]:
     """What the supplier's click on a link does."""
     token = url.rsplit("/", 2)[-2]
     decision = "confirmed" if url.endswith("/confirm") else "declined"
-    return answer(svc, token, decision, reason)
+    return answer_rfq(svc, token, decision, reason)
 
 
 def timeline(svc: Services, instance_id: str) -> list[str]:

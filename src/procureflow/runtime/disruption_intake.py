@@ -5,7 +5,9 @@ change ``supplier.price_changed`` (price-change playbook); other mail starts not
 The event carries the Risk Monitor's reading, so the playbook does not read the mail
 again, and is identified by the mail's SHA-256: the same mail ingested twice (CLI, API,
 IMAP) starts one playbook. A mail from an unknown sender still starts the playbook,
-which raises it as an exception for a person.
+which raises it as an exception for a person. A supplier's click on a confirm/decline
+link (:func:`answer_rfq`) is ingested the same way, as ``supplier.confirmed`` /
+``supplier.declined``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from typing import Any
 from procureflow.agents.risk_monitor_models import RiskMonitorOutput
 from procureflow.documents.email_message import ParsedEmail
 from procureflow.domain.cloudevents import new_event
+from procureflow.errors import InvalidInput
 from procureflow.runtime.dispatch import EventDispatcher
+from procureflow.runtime.disruption_links import verify_rfq
 from procureflow.runtime.services import Services
 
 MAIL_SOURCE = "procureflow/inbox/email"
+RFQ_SOURCE = "procureflow/rfq"
+ANSWERS = ("confirmed", "declined")
 EVENT_TYPES = {"delay_notice": "supplier.delay_notice", "price_change": "supplier.price_changed"}
 
 
@@ -60,4 +66,45 @@ def start_from_mail(
     return result
 
 
-__all__ = ["EVENT_TYPES", "MAIL_SOURCE", "mail_event", "start_from_mail"]
+def answer_rfq(
+    svc: Services, token: str, decision: str, reason: str | None = None
+) -> dict[str, Any]:
+    """Check a confirm/decline link and ingest the supplier's answer as an event (the first
+    answer to a request counts; a repeat says which answer was given)."""
+    if decision not in ANSWERS:
+        raise InvalidInput(f"an answer is one of {', '.join(ANSWERS)}, not {decision!r}")
+    claim = verify_rfq(token, svc.settings.secret_key)
+    event = new_event(
+        type=f"supplier.{decision}",
+        source=RFQ_SOURCE,
+        id=claim.rfq_id,
+        subject=claim.supplier_id,
+        data={**claim.to_json(), "decision": decision, "reason": reason},
+    )
+    result = EventDispatcher(svc).ingest(event, actor=f"supplier:{claim.supplier_id}")
+    given = decision
+    if result.duplicate:
+        stored = svc.events.get(RFQ_SOURCE, claim.rfq_id) or {}
+        first = stored.get("envelope") or {}
+        given = str(first.get("type", "")).removeprefix("supplier.") or "answered"
+    return {
+        "rfq_id": claim.rfq_id,
+        "supplier_id": claim.supplier_id,
+        "decision": given,
+        "recorded": not result.duplicate,
+        "message": (
+            f"Thank you: {claim.rfq_id} is {decision}."
+            if not result.duplicate
+            else f"{claim.rfq_id} was already answered ({given}); nothing changed."
+        ),
+    }
+
+
+__all__ = [
+    "EVENT_TYPES",
+    "MAIL_SOURCE",
+    "RFQ_SOURCE",
+    "answer_rfq",
+    "mail_event",
+    "start_from_mail",
+]

@@ -6,4 +6,5 @@ from __future__ import annotations
 
 SCENARIO_MODULES: list[str] = [
     "guarded_purchase",
+    "disruption",
 ]
