@@ -1,4 +1,4 @@
-"""exceptions: what the monitors remember between runs; when an exception was announced
+"""exceptions: what the monitors remember between runs (snapshots, watermarks)
 
 Revision ID: 0602_monitor_state
 Revises: 0601_exceptions
@@ -26,13 +26,7 @@ def upgrade() -> None:
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("monitor", "key", name="pk_pf_monitor_state"),
     )
-    with op.batch_alter_table("pf_exceptions") as batch:
-        batch.add_column(sa.Column("notified_at", UTCDateTime(), nullable=True))
-        batch.create_index("ix_pf_exceptions_notified_at", ["notified_at"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("pf_exceptions") as batch:
-        batch.drop_index("ix_pf_exceptions_notified_at")
-        batch.drop_column("notified_at")
     op.drop_table("pf_monitor_state")
