@@ -28,7 +28,7 @@ from procureflow.agents.disruption_inputs import (
     sourcing_input,
     supplier_profile,
 )
-from procureflow.agents.finance import FinanceAgent, FinanceOutput, Payable
+from procureflow.agents.finance import FinanceAgent, FinanceOutput
 from procureflow.agents.logistics import LogisticsAgent, LogisticsOutput
 from procureflow.agents.recovery_facts import recovery_plan_facts
 from procureflow.agents.risk_monitor_models import RiskMonitorOutput
@@ -39,6 +39,12 @@ from procureflow.domain.sourcing_model import SkuDemand
 from procureflow.domain.sourcing_plans import SourcingPlan
 from procureflow.domain.vetting import VettingPolicy
 from procureflow.policies import Policy, jsonable_facts, mandate_for
+from procureflow.runtime.disruption_baselines import (
+    open_payables,
+    original_route_co2e,
+    planned_supply,
+    replaced_amounts,
+)
 
 DEFAULT_CATEGORY = "direct-materials"
 
@@ -190,86 +196,6 @@ def next_plan(
     return None, skipped
 
 
-def open_payables(orders: Iterable[Mapping[str, Any]], as_of: date) -> list[Payable]:
-    """Baseline payables: every open PO's value, invoiced on its latest need date."""
-    payables = []
-    for po in orders:
-        dates = [date.fromisoformat(line["need_by"]) for line in po["lines"] if line["need_by"]]
-        payables.append(
-            Payable(
-                reference=po["po_number"],
-                supplier_id=po["supplier_id"],
-                amount=Decimal(po["total"]),
-                currency=po["currency"],
-                invoice_date=max(dates) if dates else as_of,
-                payment_terms=po.get("payment_terms") or "net 30",
-            )
-        )
-    return payables
-
-
-def replaced_amounts(
-    plan: SourcingPlan, orders: Iterable[Mapping[str, Any]], po_numbers: Iterable[str]
-) -> dict[str, Decimal]:
-    """How much leaves each delayed PO: the plan's quantity per SKU at the PO's price."""
-    wanted = set(po_numbers)
-    ordered: dict[str, int] = {}
-    for allocation in plan.allocations:
-        ordered[allocation.sku.upper()] = (
-            ordered.get(allocation.sku.upper(), 0) + allocation.quantity
-        )
-    cuts: dict[str, Decimal] = {}
-    for po in orders:
-        if po["po_number"] not in wanted:
-            continue
-        for line in po["lines"]:
-            sku = (line.get("sku") or "").upper()
-            if sku in ordered:
-                quantity = min(Decimal(line["quantity"]), Decimal(ordered[sku]))
-                cuts[po["po_number"]] = cuts.get(po["po_number"], Decimal(0)) + quantity * Decimal(
-                    line["unit_price"]
-                )
-    return cuts
-
-
-def planned_supply(
-    ctx: PlanningContext,
-    assessment: Mapping[str, Any],
-    plan: SourcingPlan,
-    orders: list[dict[str, Any]],
-    reference_unit_prices: Mapping[str, Decimal],
-) -> Payable | None:
-    """What the plan's units beyond the delayed POs would have cost from the disrupted
-    supplier: the baseline a recovery is compared with (its premium, not its volume)."""
-    moved: dict[str, Decimal] = {}
-    for po in orders:
-        if po["po_number"] in (assessment.get("po_numbers") or []):
-            for line in po["lines"]:
-                sku = (line.get("sku") or "").upper()
-                moved[sku] = moved.get(sku, Decimal(0)) + Decimal(line["quantity"])
-    amount = Decimal(0)
-    for allocation in plan.allocations:
-        sku = allocation.sku.upper()
-        reference = reference_unit_prices.get(allocation.sku)
-        if reference is None:
-            continue
-        taken = min(moved.get(sku, Decimal(0)), Decimal(allocation.quantity))
-        moved[sku] = moved.get(sku, Decimal(0)) - taken
-        amount += (Decimal(allocation.quantity) - taken) * reference
-    supplier = ctx.master.supplier(str(assessment.get("supplier_id") or ""))
-    if amount <= 0 or supplier is None:
-        return None
-    arrival = assessment.get("arrival_date") or assessment["as_of"]
-    return Payable(
-        reference=f"planned:{supplier.supplier_id}",
-        supplier_id=supplier.supplier_id,
-        amount=amount.quantize(Decimal("0.01")),
-        currency=ctx.base_currency,
-        invoice_date=date.fromisoformat(arrival),
-        payment_terms=supplier.payment_terms,
-    )
-
-
 def evaluate_plan(
     ctx: PlanningContext,
     assessment: Mapping[str, Any],
@@ -311,6 +237,7 @@ def evaluate_plan(
     )
     used = set(plan.supplier_ids())
     profiles = [supplier_profile(s) for s in ctx.master.suppliers if s.supplier_id in used]
+    original_co2e = original_route_co2e(ctx, assessment, plan)
     facts = recovery_plan_facts(
         plan,
         suppliers=profiles,
@@ -318,6 +245,7 @@ def evaluate_plan(
         severity=str(assessment.get("severity") or "low"),
         force_majeure=bool(assessment.get("force_majeure")),
         reference_unit_prices=reference_unit_prices,
+        original_co2e_kg=original_co2e,
         compliance=checked,
         finance=finance,
     )
@@ -363,10 +291,7 @@ __all__ = [
     "assess",
     "evaluate_plan",
     "next_plan",
-    "open_payables",
-    "planned_supply",
     "reference_prices",
-    "replaced_amounts",
     "run_compliance",
     "run_sourcing",
 ]

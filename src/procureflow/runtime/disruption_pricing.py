@@ -24,7 +24,8 @@ from procureflow.domain.sourcing_model import SkuDemand
 from procureflow.errors import InvalidInput
 from procureflow.policies import jsonable_facts, mandate_for
 from procureflow.runtime import disruption_messages as mail
-from procureflow.runtime.disruption_planning import DEFAULT_CATEGORY, open_payables
+from procureflow.runtime.disruption_baselines import open_payables
+from procureflow.runtime.disruption_planning import DEFAULT_CATEGORY
 from procureflow.runtime.ports import CallContext, FunctionSpec
 
 if TYPE_CHECKING:
