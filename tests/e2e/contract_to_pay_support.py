@@ -85,11 +85,34 @@ def wait_listening(svc: Services, instance_id: str) -> None:
     def listening() -> bool:
         with svc.engine.connect() as conn:
             found = conn.execute(
-                sa.select(subscriptions.c.id).where(subscriptions.c.instance_id == instance_id)
+                sa.select(subscriptions.c.id).where(
+                    subscriptions.c.instance_id == instance_id, subscriptions.c.closed_at.is_(None)
+                )
             ).first()
         return found is not None
 
     poll("the instance to listen for the PO's events", listening)
+
+
+def _subscriptions(svc: Services, instance_id: str) -> int:
+    with svc.engine.connect() as conn:
+        return int(
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(subscriptions)
+                .where(subscriptions.c.instance_id == instance_id)
+            ).scalar_one()
+        )
+
+
+def then_listening_again(svc: Services, instance_id: str, action: Callable[[], T]) -> T:
+    """Run ``action`` (which wakes the listening instance) and wait until the instance
+    listens again, so the next event cannot slip between its check and its listen."""
+    before = _subscriptions(svc, instance_id)
+    result = action()
+    poll("the instance to listen again", lambda: _subscriptions(svc, instance_id) > before)
+    wait_listening(svc, instance_id)
+    return result
 
 
 def start_with_approved_po(svc: Services) -> tuple[dict[str, Any], str, str]:
@@ -161,6 +184,7 @@ __all__ = [
     "send_invoice",
     "sign_sample",
     "start_with_approved_po",
+    "then_listening_again",
     "wait_exception",
     "wait_invoice_status",
     "wait_listening",

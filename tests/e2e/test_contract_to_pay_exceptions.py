@@ -15,28 +15,38 @@ from tests.e2e.contract_to_pay_support import (
     goods,
     send_invoice,
     start_with_approved_po,
+    then_listening_again,
     wait_exception,
     wait_invoice_status,
     wait_listening,
 )
 
 
-def _receive(svc: Services, po_number: str, quantity: int, receipt_id: str = "GR-1") -> None:
-    record_receipt(
-        svc,
-        receipt_id=receipt_id,
-        po_number=po_number,
-        lines={"1": quantity},
-        received_on=date.today(),
-        actor="warehouse",
-    )
+def _receive(svc: Services, po_number: str, quantity: int, instance_id: str | None = None) -> None:
+    """Record goods received; with ``instance_id`` wait until the listening instance
+    has seen it and listens again."""
+
+    def receive() -> None:
+        record_receipt(
+            svc,
+            receipt_id="GR-1",
+            po_number=po_number,
+            lines={"1": quantity},
+            received_on=date.today(),
+            actor="warehouse",
+        )
+
+    if instance_id is None:
+        receive()
+    else:
+        then_listening_again(svc, instance_id, receive)
 
 
 def test_a_price_over_tolerance_goes_to_the_buyer_and_a_rejection_closes_it(
     runtime: Services,
 ) -> None:
     _, instance_id, po_number = start_with_approved_po(runtime)
-    _receive(runtime, po_number, 20)
+    _receive(runtime, po_number, 20, instance_id)
     invoice_id = send_invoice(runtime, po_number, [goods(20, Decimal("1600.00"))])
     exception = wait_exception(runtime, invoice_id)
     assert (exception["reason_code"], exception["owner_role"]) == ("price_over_tolerance", "buyer")
@@ -51,8 +61,8 @@ def test_a_price_over_tolerance_goes_to_the_buyer_and_a_rejection_closes_it(
 
 
 def test_more_invoiced_than_received_goes_to_receiving(runtime: Services) -> None:
-    _, _, po_number = start_with_approved_po(runtime)
-    _receive(runtime, po_number, 12)
+    _, instance_id, po_number = start_with_approved_po(runtime)
+    _receive(runtime, po_number, 12, instance_id)
     invoice_id = send_invoice(runtime, po_number, [goods(20)])
     exception = wait_exception(runtime, invoice_id)
     assert (exception["reason_code"], exception["owner_role"]) == (
@@ -82,7 +92,7 @@ def test_a_duplicate_invoice_is_rejected_to_accounts_payable_and_never_paid_twic
     runtime: Services,
 ) -> None:
     _, instance_id, po_number = start_with_approved_po(runtime)
-    _receive(runtime, po_number, 20)
+    _receive(runtime, po_number, 20, instance_id)
     first = send_invoice(runtime, po_number, [goods(10)], number="NW-0042")
     approve(runtime, instance_id, "payment")
     wait_invoice_status(runtime, first, "authorised")

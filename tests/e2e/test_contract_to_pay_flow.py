@@ -20,6 +20,7 @@ from tests.e2e.contract_to_pay_support import (
     poll,
     send_invoice,
     start_with_approved_po,
+    then_listening_again,
     wait_invoice_status,
 )
 from tests.factories_payables import Line
@@ -54,16 +55,24 @@ def test_a_signed_docx_contract_ends_in_an_exported_payment(runtime: Services) -
         "ISO 9001:2015": "2027-06-30",
     }
 
-    record_receipt(
+    then_listening_again(
         runtime,
-        receipt_id="GR-1",
-        po_number=po_number,
-        lines={"1": 20, "2": 4},
-        received_on=date.today(),
-        actor="warehouse",
+        instance_id,
+        lambda: record_receipt(
+            runtime,
+            receipt_id="GR-1",
+            po_number=po_number,
+            lines={"1": 20, "2": 4},
+            received_on=date.today(),
+            actor="warehouse",
+        ),
     )
-    complete_milestone(
-        runtime, po_or_contract=po_number, milestone_id="M1", on=date.today(), actor="pm"
+    then_listening_again(
+        runtime,
+        instance_id,
+        lambda: complete_milestone(
+            runtime, po_or_contract=po_number, milestone_id="M1", on=date.today(), actor="pm"
+        ),
     )
     invoice_id = send_invoice(
         runtime,
