@@ -103,38 +103,48 @@ def _send_reminders(
 ) -> None:
     reachable = {k: v for k, v in reminders.items() if v["payload"]["to"]}
     result.actions["reminders_without_contact"] = len(reminders) - len(reachable)
-    for key in ctx.monitors.claim("certificates", ctx.run_id, reachable):
+    fresh = ctx.monitors.claim("certificates", ctx.run_id, reachable)
+    messages = []
+    for key in sorted(fresh):
         payload = reachable[key]["payload"]
-        ctx.outbox.queue_direct(
-            key=key,
-            channel="email",
-            target=payload["to"],
-            subject=f"Reminder: your {payload['certificate']} expires on {payload['expiry']}",
-            body=(
-                f"Dear {payload['supplier_name']},\n\nour records show that your "
-                f"{payload['certificate']} certificate expires on {payload['expiry']} "
-                f"({payload['days_left']} days from now). Please send us the renewed "
-                "certificate before then; payments may be held while it is expired.\n"
-            ),
-            payload=payload,
+        messages.append(
+            {
+                "key": key,
+                "channel": "email",
+                "target": payload["to"],
+                "subject": (
+                    f"Reminder: your {payload['certificate']} expires on {payload['expiry']}"
+                ),
+                "body": (
+                    f"Dear {payload['supplier_name']},\n\nour records show that your "
+                    f"{payload['certificate']} certificate expires on {payload['expiry']} "
+                    f"({payload['days_left']} days from now). Please send us the renewed "
+                    "certificate before then; payments may be held while it is expired.\n"
+                ),
+                "payload": payload,
+            }
         )
-        result.actions["reminders_sent"] += 1
+    ctx.outbox.queue_direct(messages)
+    result.actions["reminders_sent"] += len(messages)
 
 
 def _hold_payments(ctx: MonitorContext, expired: dict[str, list[str]], result: CheckResult) -> None:
     rules = ctx.rules.certificates
     if rules.hold_payments_when_expired:
-        for supplier_id, certificates in sorted(expired.items()):
-            placed = ctx.holds.place(
-                supplier_id,
-                "certificate.expired",
-                {"certificates": sorted(certificates), "as_of": ctx.as_of.date().isoformat()},
-                by="monitor:certificates",
-            )
-            result.actions["payment_holds_placed"] += int(placed)
+        result.actions["payment_holds_placed"] += ctx.holds.place_many(
+            "certificate.expired",
+            {
+                supplier_id: {
+                    "certificates": sorted(certificates),
+                    "as_of": ctx.as_of.date().isoformat(),
+                }
+                for supplier_id, certificates in expired.items()
+            },
+            by="monitor:certificates",
+        )
     if rules.release_hold_when_renewed:
-        for hold in ctx.holds.list(active=True):
-            if hold["reason_code"] == "certificate.expired" and hold["supplier_id"] not in expired:
+        for hold in ctx.holds.list(active=True, reason_code="certificate.expired"):
+            if hold["supplier_id"] not in expired:
                 ctx.holds.release(
                     hold["supplier_id"], "certificate.expired", by="monitor:certificates"
                 )
@@ -243,45 +253,43 @@ def check_approvals(ctx: MonitorContext) -> CheckResult:
         looked_at={**counted, "past_sla": len(due)},
         reasons=("approval.overdue",),  # an expired request stays with a person
     )
-    for approval_id in due:
+    escalations: dict[str, dict[str, Any]] = {}
+    notices: dict[str, dict[str, Any]] = {}
+    for approval_id, before_role in due:
         if not rules.escalate:
             before = ctx.svc.approvals.get(approval_id)
             result.findings.append(_late_approval(ctx, before, "approval.overdue", "overdue"))
             continue
-        before_role = ctx.svc.approvals.get(approval_id)["role"]
         after = ctx.svc.approvals.escalate_if_due(approval_id, now=ctx.as_of)
         result.actions["instances_woken"] += _wake(ctx, after)
         if after["status"] == "expired":
             result.actions["approvals_expired"] += 1
             result.findings.append(_late_approval(ctx, after, "approval.expired", "expired"))
-        elif after["role"] != before_role or after["status"] == "pending":
-            result.actions["approvals_escalated"] += 1
-            key = f"escalate|{approval_id}|{after['level']}"
-            claimed = ctx.monitors.claim(
-                "approvals",
-                ctx.run_id,
-                {
-                    key: {
-                        "kind": "escalation",
-                        "subject_type": "approval",
-                        "subject_id": approval_id,
-                        "payload": {"from_role": before_role, "to_role": after["role"]},
-                    }
-                },
-            )
-            if claimed and rules.notify_escalated_role:
-                result.actions["escalation_notices"] += ctx.outbox.queue_for_role(
-                    key=key,
-                    role=after["role"],
-                    severity="high",
-                    subject=f"Approval escalated to you: {after['title']}",
-                    body=(
-                        f"The approval {approval_id!r} ({after['title']}) passed its SLA with "
-                        f"{before_role} and now waits for {after['role']}, due "
-                        f"{after['due_at']}."
-                    ),
-                    payload={"approval_id": approval_id, "from_role": before_role, **after},
-                )
+            continue
+        result.actions["approvals_escalated"] += 1
+        key = f"escalate|{approval_id}|{after['level']}"
+        escalations[key] = {
+            "kind": "escalation",
+            "subject_type": "approval",
+            "subject_id": approval_id,
+            "payload": {"from_role": before_role, "to_role": after["role"]},
+        }
+        notices[key] = {
+            "key": key,
+            "role": after["role"],
+            "severity": "high",
+            "subject": f"Approval escalated to you: {after['title']}",
+            "body": (
+                f"The approval {approval_id!r} ({after['title']}) passed its SLA with "
+                f"{before_role} and now waits for {after['role']}, due {after['due_at']}."
+            ),
+            "payload": {"approval_id": approval_id, "from_role": before_role, **after},
+        }
+    fresh = ctx.monitors.claim("approvals", ctx.run_id, escalations)
+    if rules.notify_escalated_role:
+        result.actions["escalation_notices"] += ctx.outbox.queue_for_roles(
+            [notices[key] for key in sorted(fresh)]
+        )
     return result
 
 

@@ -57,47 +57,40 @@ class NotificationOutbox:
         self.max_attempts = settings.notification_max_attempts
         self.digest_threshold = settings.notification_digest_threshold
 
-    def queue_direct(
-        self,
-        *,
-        key: str,
-        channel: str,
-        target: str,
-        subject: str,
-        body: str,
-        payload: dict[str, Any],
-    ) -> int:
-        """Queue one message to a known address (a supplier's contact); once per key."""
+    def queue_direct(self, messages: list[dict[str, Any]]) -> int:
+        """Queue messages to known addresses (a supplier's contact), once per key.
+
+        Each message has ``key, channel, target, subject, body, payload``.
+        """
         return self.store.enqueue(
             [
                 {
-                    "id": notification_id(key, target),
-                    "channel": channel,
-                    "target": target,
+                    "id": notification_id(m["key"], m["target"]),
+                    "channel": m["channel"],
+                    "target": m["target"],
                     "role": None,
-                    "subject": subject,
-                    "payload": {"text": body, "data": payload},
+                    "subject": m["subject"],
+                    "payload": {"text": m["body"], "data": m["payload"]},
                 }
+                for m in messages
             ]
         )
 
-    def queue_for_role(
-        self,
-        *,
-        key: str,
-        role: str,
-        severity: str,
-        subject: str,
-        body: str,
-        payload: dict[str, Any],
-    ) -> int:
-        """Queue a message to every subscription of ``role`` that wants ``severity``."""
+    def queue_for_roles(self, messages: list[dict[str, Any]]) -> int:
+        """Queue messages to every subscription of their ``role`` that wants their
+        ``severity``. Each message has ``key, role, severity, subject, body, payload``."""
+        if not messages:
+            return 0
+        by_role: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for sub in self.store.subscriptions():
+            by_role[sub["role"]].append(sub)
         rows = [
-            self._row(key, sub, subject, body, payload)
-            for sub in self.store.subscriptions(role)
-            if severity_rank(severity) >= severity_rank(sub["min_severity"])
+            self._row(m["key"], sub, m["subject"], m["body"], m["payload"])
+            for m in messages
+            for sub in by_role.get(m["role"], [])
+            if severity_rank(m["severity"]) >= severity_rank(sub["min_severity"])
         ]
-        return self.store.enqueue(rows) if rows else 0
+        return self.store.enqueue(rows)
 
     def announce_exceptions(self) -> int:
         """Queue a notification per subscriber for each exception not yet announced."""

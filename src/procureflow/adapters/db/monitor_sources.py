@@ -173,16 +173,19 @@ class SqlMonitorSources:
                 for key, name, total, bad in conn.execute(query)
             }
 
-    def pending_approvals_due(self, moment: datetime) -> tuple[list[str], dict[str, int]]:
-        """Ids of pending approvals whose SLA has passed at ``moment``, oldest due first."""
+    def pending_approvals_due(
+        self, moment: datetime
+    ) -> tuple[list[tuple[str, str]], dict[str, int]]:
+        """(id, current role) of pending approvals past their SLA at ``moment``, oldest first."""
         with self.engine.connect() as conn:
-            due = list(
-                conn.execute(
-                    sa.select(approvals.c.id)
+            due = [
+                (row.id, row.role)
+                for row in conn.execute(
+                    sa.select(approvals.c.id, approvals.c.role)
                     .where(approvals.c.status == "pending", approvals.c.due_at <= moment)
                     .order_by(approvals.c.due_at)
-                ).scalars()
-            )
+                )
+            ]
             pending = conn.execute(
                 sa.select(sa.func.count())
                 .select_from(approvals)

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from procureflow.adapters.db.bulk import insert_ignoring
+from procureflow.adapters.db.bulk import existing, insert_ignoring
 from procureflow.adapters.db.exception_store import SEVERITIES
 from procureflow.adapters.db.tables_exceptions import (
     exceptions,
@@ -167,12 +167,14 @@ class NotificationStore:
             return [{**subscription_json(r), "secret": r.secret} for r in conn.execute(query)]
 
     def enqueue(self, rows: Sequence[dict[str, Any]]) -> int:
-        """Queue notifications (``id, channel, target, role, subject, payload``); repeats ignored."""
+        """Queue notifications (``id, channel, target, role, subject, payload``); repeats
+        (same id) are ignored. Returns how many were new."""
+        if not rows:
+            return 0
         now = utcnow()
         with self.engine.begin() as conn:
-            before = conn.execute(
-                sa.select(sa.func.count()).select_from(notifications)
-            ).scalar_one()
+            seen = existing(conn, notifications.c.id, (row["id"] for row in rows))
+            fresh = {row["id"]: row for row in rows if row["id"] not in seen}
             insert_ignoring(
                 conn,
                 notifications,
@@ -185,11 +187,10 @@ class NotificationStore:
                         "next_attempt_at": row.get("next_attempt_at") or now,
                         "created_at": now,
                     }
-                    for row in rows
+                    for row in fresh.values()
                 ],
             )
-            after = conn.execute(sa.select(sa.func.count()).select_from(notifications)).scalar_one()
-        return int(after - before)
+        return len(fresh)
 
     def due(self, moment: datetime, limit: int = 1000) -> list[dict[str, Any]]:
         """Pending notifications whose next attempt is due, oldest first."""

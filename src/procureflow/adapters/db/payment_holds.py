@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog, insert_if_absent
+from procureflow.adapters.db.bulk import chunks, existing, insert_ignoring
 from procureflow.adapters.db.tables_exceptions import payment_holds
 from procureflow.domain.canonical import to_jsonable
 from procureflow.domain.clock import utcnow
@@ -70,6 +71,46 @@ class PaymentHolds:
                 )
         return placed
 
+    def place_many(
+        self, reason_code: str, details: Mapping[str, Mapping[str, Any]], *, by: str
+    ) -> int:
+        """Hold payments to each supplier in ``details`` (by id) for ``reason_code``, in one
+        transaction; suppliers already held for it are left alone. Returns how many are new."""
+        if not details:
+            return 0
+        now = utcnow()
+        keys = {f"{supplier_id}|{reason_code}": supplier_id for supplier_id in details}
+        with self.engine.begin() as conn:
+            held = existing(conn, payment_holds.c.open_key, keys)
+            fresh = [
+                {
+                    "id": "ph-" + uuid.uuid4().hex[:20],
+                    "supplier_id": supplier_id,
+                    "reason_code": reason_code,
+                    "detail": to_jsonable(dict(details[supplier_id])),
+                    "open_key": key,
+                    "placed_by": by,
+                    "placed_at": now,
+                }
+                for key, supplier_id in keys.items()
+                if key not in held
+            ]
+            insert_ignoring(conn, payment_holds, fresh)
+            for part in chunks(fresh):
+                self.audit.append(
+                    conn,
+                    stream=AUDIT_STREAM,
+                    kind="payment_holds.placed",
+                    actor=by,
+                    subject=reason_code,
+                    payload={
+                        "holds": [
+                            {"supplier_id": r["supplier_id"], "detail": r["detail"]} for r in part
+                        ]
+                    },
+                )
+        return len(fresh)
+
     def release(self, supplier_id: str, reason_code: str, *, by: str) -> bool:
         """Lift the hold for this reason; False if there was none."""
         with self.engine.begin() as conn:
@@ -100,10 +141,15 @@ class PaymentHolds:
         return self.list(supplier_id=supplier_id, active=True)
 
     def list(
-        self, supplier_id: str | None = None, active: bool | None = None
+        self,
+        supplier_id: str | None = None,
+        active: bool | None = None,
+        reason_code: str | None = None,
     ) -> list[dict[str, Any]]:
         """Holds, newest first."""
         query = sa.select(payment_holds).order_by(payment_holds.c.placed_at.desc())
+        if reason_code:
+            query = query.where(payment_holds.c.reason_code == reason_code)
         if supplier_id:
             query = query.where(payment_holds.c.supplier_id == supplier_id)
         if active is True:
