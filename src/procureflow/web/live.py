@@ -103,9 +103,7 @@ async def stream(
                 yield _sse(old)
             while True:
                 try:
-                    entry = await asyncio.wait_for(
-                        queue.get(), KEEPALIVE_SECONDS
-                    )
+                    entry = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
                 except TimeoutError:
                     if await request.is_disconnected():
                         return

@@ -20,7 +20,7 @@ from procureflow.web.graph import playbook_graph
 from procureflow.web.pages import exception_queue
 from procureflow.web.routes import page_user, render
 from procureflow.web.svg import bar_chart, graph_svg
-from procureflow.web.views import cash_flow, kpis, supplier_comparison
+from procureflow.web.views import cash_flow, kpis, recovery_cost, supplier_comparison
 
 router = APIRouter(include_in_schema=False)
 PageUser = Annotated[User, Depends(page_user)]
@@ -59,8 +59,11 @@ def insights_data(svc: Services) -> dict[str, Any]:
             flow["weeks"], {"before": flow["before"], "after": flow["after"]}, unit=""
         )
         charts["cash_currency"] = flow["currency"]
+    recovery = recovery_cost(outputs)
+    if recovery:
+        charts["recovery"] = bar_chart(list(recovery), {"amount": list(recovery.values())})
     if suppliers:
-        names = [o["option"][:14] for o in suppliers["options"]]
+        names = [o["option"].split(":")[0][:14] for o in suppliers["options"]]
         charts["cost"] = bar_chart(names, {"cost": [o["cost"] for o in suppliers["options"]]})
         charts["lead"] = bar_chart(
             names, {"lead time (days)": [o["lead_time_days"] for o in suppliers["options"]]}

@@ -81,7 +81,7 @@ def bar_chart(
     left, bottom, right, head = 56, 28, 12, 24
     plot_w, plot_h = width - left - right, height - bottom - head
     group_w = plot_w / len(labels)
-    bar_w = max(4.0, group_w * 0.8 / len(series))
+    bar_w = min(56.0, max(4.0, group_w * 0.8 / len(series)))
     zero_y = head + plot_h * top / span
     out = [
         f'<svg class="pf-chart" viewBox="0 0 {width} {height}" width="{width}" '
@@ -96,7 +96,7 @@ def bar_chart(
             f"{escape(_fmt(low))}{escape(unit)}</text>"
         )
     for gi, label in enumerate(labels):
-        gx = left + gi * group_w + group_w * 0.1
+        gx = left + gi * group_w + (group_w - bar_w * len(series)) / 2
         for si, (name, vs) in enumerate(series.items()):
             value = vs[gi] if gi < len(vs) else 0.0
             h = abs(value) / span * plot_h

@@ -6,7 +6,7 @@ node states of an instance, the agent timeline, cash-flow and supplier figures, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,44 +25,76 @@ def node_states(entries: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     return states
 
 
-def _decision(output: Any) -> dict[str, Any] | None:
-    if isinstance(output, dict):
-        decision = output.get("decision")
-        if isinstance(decision, dict) and "agent" in decision:
-            return decision
-    return None
+def _walk(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every mapping inside ``value`` (bounded: outputs may carry large documents)."""
+    if depth > 6:
+        return
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _walk(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value[:50]:
+            yield from _walk(item, depth + 1)
+
+
+def _decisions(output: Any) -> list[dict[str, Any]]:
+    """The agents' decision records anywhere in a task's output (playbooks nest them)."""
+    return [d for d in _walk(output) if isinstance(d.get("agent"), str) and "choice" in d]
+
+
+def _identity(decision: Mapping[str, Any]) -> tuple[str, str, str]:
+    return (str(decision.get("agent")), str(decision.get("choice")), str(decision.get("rationale")))
 
 
 def agent_timeline(instance: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Each task that carries an agent's decision, in order, with who came before it.
+    """Each agent decision of an instance, in order, with what triggered the agent.
 
-    ``triggered_by`` is the previous agent of the instance (or the instance's trigger
-    event for the first one): agents hand over through the playbook's data flow.
+    Task outputs carry earlier data forward, so a decision is shown at the task where it
+    first appears. ``triggered_by`` is the agent(s) of the previous step, or the trigger
+    event for the first; agents in parallel fork branches share the step before the fork.
     """
     timeline: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str]] = set()
     previous = (
         f"event {instance['trigger_event']}" if instance.get("trigger_event") else "instance start"
     )
+    before_fork: dict[str, str] = {}
+    fork_agents: dict[str, list[str]] = {}
     for task in instance.get("tasks", []):
-        decision = _decision(task.get("output"))
-        if decision is None:
+        fresh = [d for d in _decisions(task.get("output")) if _identity(d) not in seen]
+        if not fresh:
             continue
-        alternatives = [a for a in decision.get("alternatives", []) if isinstance(a, dict)]
-        timeline.append(
-            {
-                "agent": decision.get("agent"),
-                "task": task.get("name"),
-                "pointer": task.get("pointer"),
-                "at": task.get("ended_at") or task.get("started_at"),
-                "triggered_by": previous,
-                "choice": decision.get("choice"),
-                "rationale": decision.get("rationale", ""),
-                "confidence": decision.get("confidence"),
-                "alternatives": alternatives,
-                "guardrails": [g for g in decision.get("guardrails", []) if isinstance(g, dict)],
-            }
-        )
-        previous = f"agent {decision.get('agent')}"
+        pointer = str(task.get("pointer") or "")
+        fork = pointer.split("/fork/branches/")[0] if "/fork/branches/" in pointer else None
+        trigger = before_fork.setdefault(fork, previous) if fork else previous
+        names = []
+        for decision in fresh:
+            seen.add(_identity(decision))
+            names.append(f"agent {decision.get('agent')}")
+            timeline.append(
+                {
+                    "agent": decision.get("agent"),
+                    "task": task.get("name"),
+                    "pointer": pointer,
+                    "at": task.get("ended_at") or task.get("started_at"),
+                    "triggered_by": trigger,
+                    "choice": decision.get("choice"),
+                    "rationale": decision.get("rationale", ""),
+                    "confidence": decision.get("confidence"),
+                    "alternatives": [
+                        a for a in decision.get("alternatives", []) if isinstance(a, dict)
+                    ],
+                    "guardrails": [
+                        g for g in decision.get("guardrails", []) if isinstance(g, dict)
+                    ],
+                }
+            )
+        if fork:
+            fork_agents.setdefault(fork, []).extend(names)
+            previous = " + ".join(fork_agents[fork])
+        else:
+            previous = " + ".join(names)
     return timeline
 
 
@@ -79,8 +111,9 @@ def cash_flow(outputs: Iterable[Any]) -> dict[str, Any] | None:
     """Weekly cash-out before and after the latest finance agent's recovery plan."""
     latest = None
     for output in outputs:
-        if isinstance(output, dict) and "baseline" in output and "scenario" in output:
-            latest = output
+        for found in _walk(output):
+            if isinstance(found.get("baseline"), dict) and isinstance(found.get("scenario"), dict):
+                latest = found
     if latest is None:
         return None
     before = {
@@ -103,17 +136,14 @@ def cash_flow(outputs: Iterable[Any]) -> dict[str, Any] | None:
 def supplier_comparison(outputs: Iterable[Any]) -> dict[str, Any] | None:
     """Cost, lead time and CO2e of the options the latest sourcing/logistics decision weighed."""
     rows: list[dict[str, Any]] = []
-    for output in outputs:
-        decision = _decision(output)
-        if decision is None:
-            continue
+    for decision in (d for output in outputs for d in _decisions(output)):
         found = []
         for alt in decision.get("alternatives", []):
             details = alt.get("details") or {} if isinstance(alt, dict) else {}
             cost = _number(details.get("cost") or details.get("freight"))
             lead = _number(details.get("lead_time_days") or details.get("transit_days"))
             co2 = _number(details.get("co2e_kg"))
-            if cost is None and lead is None and co2 is None:
+            if not (cost or lead or co2):  # an option with no figures (e.g. nothing to order)
                 continue
             found.append(
                 {
@@ -169,4 +199,29 @@ def kpis(
     }
 
 
-__all__ = ["agent_timeline", "cash_flow", "kpis", "node_states", "supplier_comparison"]
+def recovery_cost(outputs: Iterable[Any]) -> dict[str, float] | None:
+    """The latest finance summary of a recovery: price and freight change, damages, total."""
+    latest = None
+    for output in outputs:
+        for found in _walk(output):
+            if "total_recovery_cost" in found and "price_delta" in found:
+                latest = found
+    if latest is None:
+        return None
+    names = {
+        "price change": "price_delta",
+        "freight change": "freight_delta",
+        "damages recoverable": "damages_recoverable",
+        "total": "total_recovery_cost",
+    }
+    return {label: _number(latest.get(key)) or 0.0 for label, key in names.items()}
+
+
+__all__ = [
+    "agent_timeline",
+    "cash_flow",
+    "kpis",
+    "node_states",
+    "recovery_cost",
+    "supplier_comparison",
+]

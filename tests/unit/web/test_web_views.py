@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from procureflow.config import Settings
 from procureflow.web.hint import login_hint
-from procureflow.web.views import agent_timeline, cash_flow, kpis, node_states, supplier_comparison
+from procureflow.web.views import (
+    agent_timeline,
+    cash_flow,
+    kpis,
+    node_states,
+    recovery_cost,
+    supplier_comparison,
+)
 
 
 def _decision(agent: str, **extra: object) -> dict[str, object]:
@@ -128,3 +135,69 @@ def test_the_login_hint_names_the_url_and_how_to_get_a_token() -> None:
     assert "http://127.0.0.1:8123/login" in hint and "procureflow users token" in hint
     with_token = login_hint(Settings(port=8000), user_id="olga", token="pf_abc")
     assert "as olga" in with_token and "pf_abc" in with_token
+
+
+def test_nested_decisions_show_once_and_fork_branches_share_their_trigger() -> None:
+    sourcing = _decision("sourcing")
+    compliance = _decision("compliance")
+    instance = {
+        "trigger_event": "ev-1",
+        "tasks": [
+            {
+                "name": "assess",
+                "pointer": "/do/0/assess",
+                "output": {"a": {"decision": _decision("risk_monitor")}},
+            },
+            {
+                "name": "sourcing",
+                "pointer": "/do/1/both/fork/branches/0/sourcing",
+                "output": {"decision": sourcing},
+            },
+            {
+                "name": "compliance",
+                "pointer": "/do/1/both/fork/branches/1/compliance",
+                "output": {"decision": compliance},
+            },
+            # later tasks carry the earlier decisions forward in their data
+            {
+                "name": "both",
+                "pointer": "/do/1/both",
+                "output": {
+                    "sourcing": {"decision": sourcing},
+                    "compliance": {"decision": compliance},
+                },
+            },
+            {
+                "name": "plan",
+                "pointer": "/do/2/plan",
+                "output": {
+                    "deep": [{"x": {"decision": _decision("finance")}}],
+                    "sourcing": {"decision": sourcing},
+                },
+            },
+        ],
+    }
+    timeline = agent_timeline(instance)
+    assert [(s["agent"], s["triggered_by"]) for s in timeline] == [
+        ("risk_monitor", "event ev-1"),
+        ("sourcing", "agent risk_monitor"),
+        ("compliance", "agent risk_monitor"),
+        ("finance", "agent sourcing + agent compliance"),
+    ]
+
+
+def test_the_recovery_cost_comes_from_the_latest_finance_summary() -> None:
+    money = lambda a: {"amount": a, "currency": "EUR"}  # noqa: E731
+    summary = {
+        "price_delta": money("110.5"),
+        "freight_delta": money("8"),
+        "damages_recoverable": money("4"),
+        "total_recovery_cost": money("114.5"),
+    }
+    assert recovery_cost([{"proposal": {"finance": summary}}]) == {
+        "price change": 110.5,
+        "freight change": 8.0,
+        "damages recoverable": 4.0,
+        "total": 114.5,
+    }
+    assert recovery_cost([{"x": 1}]) is None
