@@ -22,17 +22,24 @@ from procureflow.cli.output import JsonOption, console, emit, one_line_errors
 
 @one_line_errors
 def ingest_contract(
-    file: Path = typer.Argument(..., help="The signed contract (.docx or .pdf)"),
+    file: Path = typer.Argument(..., help="The signed contract (.docx, .pdf, or OCDS .json)"),
     terms_only: bool = typer.Option(
         False, "--terms-only", help="Only show the terms read; record nothing."
+    ),
+    payment_terms: str = typer.Option(
+        "net 30", "--payment-terms", help="Terms for OCDS releases (OCDS states none)."
     ),
     actor: str = typer.Option("cli", "--by", help="Who signed it (recorded)."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Read a contract's terms (with evidence), record it signed and start contract-to-pay."""
+    """Read a contract's terms (with evidence), record it signed and start contract-to-pay.
+    An OCDS release package (JSON) records each signed contract it holds."""
     from procureflow.documents.contract_terms import extract_contract_terms
 
     data = file.read_bytes()
+    if data.lstrip()[:1] == b"{":
+        _ingest_ocds(data, file.name, payment_terms, actor, as_json, terms_only)
+        return
     terms = extract_contract_terms(data, file.name)
     result: dict[str, Any] = {"file": file.name, "terms": terms.to_json(), "signed": None}
     if not terms_only:
@@ -58,8 +65,27 @@ def ingest_invoice(
     emit(result, as_json=as_json, human=_show_invoice)
 
 
-def _term(label: str, value: str, where: str) -> list[str]:
-    return [label, value, where]
+def _ingest_ocds(
+    data: bytes, name: str, payment_terms: str, actor: str, as_json: bool, terms_only: bool
+) -> None:
+    from procureflow.documents.contract_terms.ocds import contracts_from_ocds
+
+    found = contracts_from_ocds(data, name, payment_terms=payment_terms)
+    results: list[dict[str, Any]] = [
+        {"file": name, "terms": terms.to_json(), "signed": None} for terms in found
+    ]
+    if not terms_only:
+        from procureflow.runtime.payables_intake import sign_terms
+
+        with context.client() as svc:
+            for result, terms in zip(results, found, strict=True):
+                result["signed"] = sign_terms(svc, terms, actor=actor, origin="ocds")
+    emit(results, as_json=as_json, human=_show_contracts)
+
+
+def _show_contracts(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        _show_contract(row)
 
 
 def _show_contract(r: dict[str, Any]) -> None:

@@ -64,6 +64,16 @@ def sign_contract_file(
     return sign_terms(svc, terms, actor=actor, origin=origin)
 
 
+def sign_ocds_release(
+    svc: Services, data: bytes, name: str, *, actor: str, payment_terms: str = "net 30"
+) -> list[dict[str, Any]]:
+    """Record every signed contract of an OCDS release package and start contract-to-pay."""
+    from procureflow.documents.contract_terms.ocds import contracts_from_ocds
+
+    found = contracts_from_ocds(data, name, payment_terms=payment_terms)
+    return [sign_terms(svc, terms, actor=actor, origin="ocds") for terms in found]
+
+
 def receive_invoice(svc: Services, data: bytes, name: str, *, actor: str) -> dict[str, Any]:
     """Parse an e-invoice (refused before anything is stored when bad), keep it, announce it."""
     invoice = parse_einvoice(data, name)
@@ -182,5 +192,6 @@ __all__ = [
     "receive_invoice",
     "record_receipt",
     "sign_contract_file",
+    "sign_ocds_release",
     "sign_terms",
 ]

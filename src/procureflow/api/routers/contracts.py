@@ -13,7 +13,11 @@ from pydantic import BaseModel
 from procureflow.api.auth import DOCUMENT_EDITORS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.payables_uploads import CONTRACT_LIMIT, read_limited
-from procureflow.runtime.payables_intake import complete_milestone, sign_contract_file
+from procureflow.runtime.payables_intake import (
+    complete_milestone,
+    sign_contract_file,
+    sign_ocds_release,
+)
 from procureflow.runtime.payables_stores import payables_stores
 
 router = APIRouter(prefix="/contracts", tags=["contracts"], dependencies=[access(DOCUMENT_EDITORS)])
@@ -32,6 +36,18 @@ def upload_contract(
     contract."""
     data = read_limited(file, CONTRACT_LIMIT)
     return sign_contract_file(svc, data, file.filename or "contract", actor=user.id)
+
+
+@router.post("/ocds", status_code=201)
+def upload_ocds(
+    svc: ServicesDep, user: CurrentUser, file: UploadFile = File(...), payment_terms: str = "net 30"
+) -> list[dict[str, Any]]:
+    """Record the signed contracts of an OCDS release package (payment terms as given:
+    OCDS has no field for them)."""
+    data = read_limited(file, CONTRACT_LIMIT)
+    return sign_ocds_release(
+        svc, data, file.filename or "release.json", actor=user.id, payment_terms=payment_terms
+    )
 
 
 @router.get("")
