@@ -43,6 +43,7 @@ def test_an_approver_watches_an_instance_wait_then_approves_it_and_sees_it_finis
 
     # the instance appears in the live list without a reload, then its page shows the graph
     page.wait_for_selector(f'#instances tr[data-id="{instance_id}"]', timeout=15000)
+    page.wait_for_selector("#activity li:has-text('instance.started')", timeout=15000)
     page.goto(f"{live_server.url}/instances/{instance_id}")
     ask = page.locator('.node[data-pointer="/do/3/askApprover"]')
     ask.wait_for(timeout=10000)

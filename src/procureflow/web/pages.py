@@ -95,27 +95,30 @@ async def instance_fragment(request: Request, user: PageUser, instance_id: str) 
     return render(request, user, "_instance.html", **data)
 
 
-def approvals_data(svc: Services, status: str) -> dict[str, Any]:
-    """Approval requests of one status, oldest first."""
-    return {
-        "approvals": svc.approvals.inbox(status=None if status == "all" else status, limit=200),
-        "status": status,
-    }
+def approvals_data(svc: Services, user: User, status: str, mine: bool) -> dict[str, Any]:
+    """Approval requests of one status, oldest first; with ``mine`` only those whose
+    current level is one of the user's roles."""
+    items = svc.approvals.inbox(status=None if status == "all" else status, limit=200)
+    if mine:
+        items = [a for a in items if a["role"] in user.roles]
+    return {"approvals": items, "status": status, "mine": mine}
 
 
 @router.get("/approvals", response_class=HTMLResponse)
-async def approvals_page(request: Request, user: PageUser, status: str = "pending") -> HTMLResponse:
+async def approvals_page(
+    request: Request, user: PageUser, status: str = "pending", mine: bool = False
+) -> HTMLResponse:
     """The approvals inbox: action, digest, reasoning; approve or reject with a comment."""
-    data = await run_in_threadpool(approvals_data, _svc(request), status)
+    data = await run_in_threadpool(approvals_data, _svc(request), user, status, mine)
     return render(request, user, "approvals.html", **data)
 
 
 @router.get("/ui/approvals", response_class=HTMLResponse)
 async def approvals_fragment(
-    request: Request, user: PageUser, status: str = "pending"
+    request: Request, user: PageUser, status: str = "pending", mine: bool = False
 ) -> HTMLResponse:
     """The inbox alone (live refresh)."""
-    data = await run_in_threadpool(approvals_data, _svc(request), status)
+    data = await run_in_threadpool(approvals_data, _svc(request), user, status, mine)
     return render(request, user, "_approvals.html", **data)
 
 

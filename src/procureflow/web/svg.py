@@ -10,8 +10,9 @@ from html import escape
 
 from markupsafe import Markup
 
-from procureflow.web.graph import NODE_H, NODE_W, Graph
+from procureflow.web.graph import NODE_H, NODE_W, ROW_H, Graph
 
+ARC_SPACE = 130  # room right of the nodes for the arcs of jumps
 PALETTE = ("#2f6fde", "#e08a1e", "#2c9f6b", "#b04fc8", "#d64545", "#5d6b82")
 
 
@@ -24,9 +25,10 @@ def graph_svg(graph: Graph, states: Mapping[str, str] | None = None) -> Markup:
     """The graph as SVG; ``states`` maps a node's pointer to its state (completed …)."""
     states = states or {}
     by_pointer = {n.pointer: n for n in graph.nodes}
+    width = graph.width + ARC_SPACE
     parts = [
-        f'<svg class="pf-graph" viewBox="0 0 {graph.width} {graph.height}" '
-        f'width="{graph.width}" height="{graph.height}" role="img" aria-label="playbook graph">',
+        f'<svg class="pf-graph" viewBox="0 0 {width} {graph.height}" '
+        f'width="{width}" height="{graph.height}" role="img" aria-label="playbook graph">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z"/></marker></defs>',
     ]
@@ -38,9 +40,10 @@ def graph_svg(graph: Graph, states: Mapping[str, str] | None = None) -> Markup:
         y1: float = a.y + NODE_H
         x2: float = b.x + NODE_W / 2
         y2: float = b.y
-        if b.y <= a.y:  # a jump back or sideways: leave from the right edge
+        skips = b.y <= a.y or (b.y - a.y > ROW_H + 1 and abs(b.x - a.x) < NODE_W / 2)
+        if skips:  # back, sideways or over other tasks: an arc on the right, wider if longer
             x1, y1, x2, y2 = a.x + NODE_W, a.y + NODE_H / 2, b.x + NODE_W, b.y + NODE_H / 2
-            mid: float = max(x1, x2) + 30
+            mid: float = max(x1, x2) + 18 + min(ARC_SPACE - 24, abs(y2 - y1) / 8)
             path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
         else:
             mid = (y1 + y2) / 2.0

@@ -15,7 +15,17 @@ import sqlalchemy as sa
 from procureflow.adapters.db.tables import audit_entries
 
 # Payload fields small enough to send to every open page; outputs stay behind the API.
-_SUMMARY_FIELDS = ("key", "name", "type", "status", "role", "title", "playbook", "severity")
+_SUMMARY_FIELDS = (
+    "key",
+    "name",
+    "type",
+    "status",
+    "role",
+    "title",
+    "playbook",
+    "severity",
+    "reason_code",
+)
 
 
 def last_entry_id(engine: sa.Engine) -> int:

@@ -75,8 +75,47 @@
     });
   }
 
+  var myRoles = (document.body.getAttribute("data-roles") || "").split(" ");
+
+  function describe(change) {
+    var what = change.title || change.name || change.subject || "";
+    return change.kind + (what ? " · " + what : "");
+  }
+
+  function addActivity(change) {
+    var list = document.getElementById("activity");
+    if (!list) return;
+    var item = document.createElement("li");
+    var when = document.createElement("small");
+    when.textContent = (change.at || "").slice(11, 19) + " ";
+    var text = document.createElement("span");
+    text.textContent = describe(change);
+    item.appendChild(when);
+    item.appendChild(text);
+    if (change.stream && change.stream.indexOf("instance:") === 0) {
+      var link = document.createElement("a");
+      link.href = "/instances/" + encodeURIComponent(change.stream.slice(9));
+      link.textContent = " →";
+      item.appendChild(link);
+    }
+    list.insertBefore(item, list.firstChild);
+    while (list.children.length > 40) list.removeChild(list.lastChild);
+    var empty = document.getElementById("activity-empty");
+    if (empty) empty.remove();
+  }
+
+  function notify(change) {
+    if (change.kind === "approval.requested" && myRoles.indexOf(change.role) >= 0) {
+      toast("Approval needed from " + change.role + ": " + (change.title || change.subject));
+    } else if (change.kind === "exception.opened" && (change.severity === "high" || change.severity === "critical")) {
+      toast("Exception (" + change.severity + "): " + (change.reason_code || change.subject));
+    }
+  }
+
   function onChange(change) {
     applyTaskState(change);
+    addActivity(change);
+    notify(change);
     document.querySelectorAll("[data-live]").forEach(function (region) {
       var stream = region.getAttribute("data-stream");
       if (stream && stream !== change.stream) return;
@@ -88,7 +127,7 @@
   }
 
   function connect() {
-    if (!window.EventSource || !document.querySelector("[data-live], .pf-graph")) return;
+    if (!window.EventSource || !csrf) return;
     var status = document.getElementById("live-status");
     var source = new EventSource("/live/stream");
     source.addEventListener("open", function () { if (status) status.className = "live on"; });
