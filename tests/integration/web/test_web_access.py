@@ -184,3 +184,19 @@ def test_an_approver_cannot_approve_their_own_request(
     assert client.get(f"/api/v1/approvals/{approval['id']}", headers=auditor).status_code == 200
     _problem(client.post(url, json=body, headers=auditor), 403)
     assert ApprovalStore(engine, audit).get(approval["id"])["status"] == "pending"
+
+
+def test_a_session_expires_after_its_maximum_age(engine: sa.Engine, users: dict[str, str]) -> None:
+    from datetime import timedelta
+
+    from procureflow.adapters.db.sessions import SessionStore
+    from procureflow.errors import Unauthenticated
+
+    audit = SqlAuditLog(engine)
+    user, token = SessionStore(engine, audit, max_age=timedelta(hours=1)).open(users["olga"])
+    assert user.id == "olga"
+    assert SessionStore(engine, audit, max_age=timedelta(hours=1)).user(token).id == "olga"
+    with pytest.raises(Unauthenticated, match="expired"):
+        SessionStore(engine, audit, max_age=timedelta(seconds=-1)).user(token)
+    with pytest.raises(Unauthenticated, match="API token, not a session"):
+        SessionStore(engine, audit, max_age=timedelta(hours=1)).open(token)
