@@ -1,13 +1,14 @@
-"""Builders of payables test documents: text PDFs of contracts, UBL 2.1 invoices."""
+"""Builders of payables test documents: text PDFs of contracts; UBL 2.1 invoices come
+from the demo's builder."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 
 import pikepdf
+
+from procureflow.demo.contracts.invoices import Line, sample_invoice_ubl
 
 
 def _pdf_text(text: str) -> str:
@@ -41,79 +42,6 @@ def lines_pdf(pages: Sequence[Sequence[str]]) -> bytes:
     return out.getvalue()
 
 
-@dataclass(frozen=True)
-class Line:
-    """An invoice line: PO line reference, description, quantity, unit price."""
-
-    po_line: str
-    description: str
-    quantity: Decimal
-    price: Decimal
-
-
-def ubl_invoice(
-    *,
-    number: str,
-    po_number: str,
-    lines: Sequence[Line],
-    supplier_name: str = "Nordwind Anlagenbau GmbH",
-    supplier_vat: str = "DE811907980",
-    currency: str = "EUR",
-    issue_date: str = "2026-05-20",
-    tax_rate: Decimal = Decimal("19"),
-    terms: str = "2/10 net 30",
-) -> bytes:
-    """A UBL 2.1 (EN 16931) invoice whose totals add up."""
-    net = sum((line.quantity * line.price for line in lines), Decimal(0)).quantize(Decimal("0.01"))
-    tax = (net * tax_rate / 100).quantize(Decimal("0.01"))
-    gross = net + tax
-    body = []
-    for index, line in enumerate(lines, start=1):
-        amount = (line.quantity * line.price).quantize(Decimal("0.01"))
-        body.append(
-            f"""<cac:InvoiceLine><cbc:ID>{index}</cbc:ID>
-<cbc:InvoicedQuantity unitCode="C62">{line.quantity}</cbc:InvoicedQuantity>
-<cbc:LineExtensionAmount currencyID="{currency}">{amount}</cbc:LineExtensionAmount>
-<cac:OrderLineReference><cbc:LineID>{line.po_line}</cbc:LineID></cac:OrderLineReference>
-<cac:Item><cbc:Name>{line.description}</cbc:Name>
-<cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>{tax_rate}</cbc:Percent>
-<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory></cac:Item>
-<cac:Price><cbc:PriceAmount currencyID="{currency}">{line.price}</cbc:PriceAmount></cac:Price>
-</cac:InvoiceLine>"""
-        )
-    xml = f"""<?xml version="1.0" encoding="UTF-8"?>
-<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
- xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
- xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
-<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>
-<cbc:ID>{number}</cbc:ID>
-<cbc:IssueDate>{issue_date}</cbc:IssueDate>
-<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
-<cbc:DocumentCurrencyCode>{currency}</cbc:DocumentCurrencyCode>
-<cac:OrderReference><cbc:ID>{po_number}</cbc:ID></cac:OrderReference>
-<cac:AccountingSupplierParty><cac:Party>
-<cac:PartyTaxScheme><cbc:CompanyID>{supplier_vat}</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
-<cac:PartyLegalEntity><cbc:RegistrationName>{supplier_name}</cbc:RegistrationName></cac:PartyLegalEntity>
-</cac:Party></cac:AccountingSupplierParty>
-<cac:AccountingCustomerParty><cac:Party>
-<cac:PartyLegalEntity><cbc:RegistrationName>Hanse Maschinenbau AG</cbc:RegistrationName></cac:PartyLegalEntity>
-</cac:Party></cac:AccountingCustomerParty>
-<cac:PaymentTerms><cbc:Note>{terms}</cbc:Note></cac:PaymentTerms>
-<cac:TaxTotal><cbc:TaxAmount currencyID="{currency}">{tax}</cbc:TaxAmount>
-<cac:TaxSubtotal><cbc:TaxableAmount currencyID="{currency}">{net}</cbc:TaxableAmount>
-<cbc:TaxAmount currencyID="{currency}">{tax}</cbc:TaxAmount>
-<cac:TaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>{tax_rate}</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory>
-</cac:TaxSubtotal></cac:TaxTotal>
-<cac:LegalMonetaryTotal>
-<cbc:LineExtensionAmount currencyID="{currency}">{net}</cbc:LineExtensionAmount>
-<cbc:TaxExclusiveAmount currencyID="{currency}">{net}</cbc:TaxExclusiveAmount>
-<cbc:TaxInclusiveAmount currencyID="{currency}">{gross}</cbc:TaxInclusiveAmount>
-<cbc:PayableAmount currencyID="{currency}">{gross}</cbc:PayableAmount>
-</cac:LegalMonetaryTotal>
-{"".join(body)}
-</Invoice>
-"""
-    return xml.encode()
-
+ubl_invoice = sample_invoice_ubl
 
 __all__ = ["Line", "lines_pdf", "ubl_invoice"]

@@ -7,4 +7,5 @@ from __future__ import annotations
 SCENARIO_MODULES: list[str] = [
     "guarded_purchase",
     "disruption",
+    "contract_to_pay",
 ]
