@@ -84,6 +84,13 @@ def test_a_delay_mail_becomes_an_approved_plan_executed_exactly_once(runtime: Se
     assert approval["action"]["kind"] == "recovery_plan"
     assert approval["action"]["suppliers"][0]["id"] == "SUP-KOWALSKI"
     assert "price increase above the 5 % limit" in approval["reasoning"]
+    # the approvers are the policy's: the chain the guard named, with an SLA running
+    guard = task_output(runtime, instance_id, "checkGuardrails")["guard"]
+    assert guard["outcome"] == "require_approval"
+    assert [level["role"] for level in approval["chain"]] == [
+        level["role"] for level in guard["approval_chain"]
+    ]
+    assert approval["role"] == guard["approval_chain"][0]["role"] and approval["due_at"]
     assert store.count() == DEMO_ORDERS  # nothing bought before the approval
 
     assert approve(runtime, approval)["status"] == "approved"

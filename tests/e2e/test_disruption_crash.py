@@ -1,0 +1,137 @@
+"""A worker killed with SIGKILL while the recovery waits for the supplier: after a restart
+the supplier's confirmation is taken, the plan executes, nothing is bought twice and no
+finished task runs again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from procureflow.adapters.db.audit_store import SqlAuditLog
+from procureflow.adapters.db.instance_store import InstanceStore
+from procureflow.adapters.db.purchase_order_store import PurchaseOrderStore
+from procureflow.config import Settings
+from procureflow.runtime.disruption_intake import answer_rfq
+from procureflow.runtime.disruption_seed import ensure_demo_world
+from tests.conftest import reset_dbos_tables
+from tests.e2e.disruption_helpers import demo_mail, ingest
+
+WORKER_ID = "disruption-crash-worker"
+
+
+def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "procureflow", "worker", "--executor-id", WORKER_ID],
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _wait(predicate: Any, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_while_waiting_resumes_and_buys_once(
+    settings: Settings, tmp_path: Path, engine: sa.Engine
+) -> None:
+    reset_dbos_tables(settings.database_url)
+    policy = (files("procureflow.policies") / "builtin" / "default.yaml").read_text("utf-8")
+    policy = policy.replace("price_increase_pct > 5.0", "price_increase_pct > 50.0")
+    policy = policy.replace("extra_cost.amount > 10000", "extra_cost.amount > 5000000")
+    (tmp_path / "policy.yaml").write_text(policy, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PROCUREFLOW_DATABASE_URL": settings.database_url,
+        "PROCUREFLOW_DATA_DIR": str(settings.data_dir),
+        "PROCUREFLOW_APPLICATION_VERSION": settings.application_version,
+        "PROCUREFLOW_POLICY_FILE": str(tmp_path / "policy.yaml"),
+    }
+    log = tmp_path / "worker.log"
+    audit = SqlAuditLog(engine)
+    instances = InstanceStore(engine, audit)
+    orders = PurchaseOrderStore(engine, audit)
+    worker = _worker(env, log)
+    try:
+        from procureflow.bootstrap import build_services
+        from procureflow.runtime.dbos_runtime import workflow_client
+        from procureflow.runtime.launch import ClientLauncher
+
+        svc = build_services(settings)
+        client = workflow_client(svc.engine)
+        svc.extras["launcher"] = ClientLauncher(client)
+        try:
+            ensure_demo_world(svc)
+            # the worker registers the built-in playbooks when it starts
+            _wait(
+                lambda: any(p.name == "supply-disruption" for p in instances.list_playbooks()),
+                60,
+                "the worker to register the playbooks",
+            )
+            instance_id = ingest(svc, demo_mail())["started"][0]
+
+            def rfq() -> dict[str, Any] | None:
+                data = instances.instance(instance_id)
+                done = [t for t in data["tasks"] if t["name"] == "requestQuotes"]
+                if data["status"] != "waiting" or not done:
+                    return None
+                output: dict[str, Any] = done[-1]["output"]["rfq"]
+                return output
+
+            request = _wait(rfq, 90, "the request for quote")["requests"][0]
+            time.sleep(0.5)  # inside the durable wait for answers
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+
+            # the supplier answers while no worker runs; the answer waits for the instance
+            token = request["confirm_url"].rsplit("/", 2)[-2]
+            assert answer_rfq(svc, token, "confirmed")["recorded"] is True
+            assert orders.list(origin=instance_id) == []
+
+            worker = _worker(env, log)
+            _wait(
+                lambda: instances.instance(instance_id)["status"] in ("completed", "faulted"),
+                120,
+                "the instance to finish after the restart",
+            )
+        finally:
+            client.destroy()
+            svc.engine.dispose()
+    finally:
+        _stop(worker)
+
+    data = instances.instance(instance_id)
+    assert data["status"] == "completed", log.read_text()[-3000:]
+    assert data["output"]["outcome"] == "executed"
+    assert [o.po.supplier_id for o in orders.list(origin=instance_id)] == ["SUP-KOWALSKI"]
+    names = [t["name"] for t in data["tasks"] if t["status"] == "completed"]
+    for once in ("assess", "analyse", "choosePlan", "requestQuotes", "execute"):
+        assert names.count(once) == 1, names
+    kinds = [e.kind for e in audit.entries(f"instance:{instance_id}")]
+    assert kinds.count("rfq.sent") == 1 and kinds.count("disruption.executed") == 1
