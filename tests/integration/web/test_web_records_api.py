@@ -1,4 +1,4 @@
-"""Read-only record lists: pages with X-Total-Count, exact filters, one record, roles."""
+"""Read-only record lists: pages with X-Total-Count, exact filters, one record."""
 
 from __future__ import annotations
 
@@ -60,27 +60,14 @@ def test_exceptions_come_in_pages_with_the_total_and_filters(
     assert missing.headers["content-type"].startswith("application/problem+json")
 
 
-def test_every_record_list_answers_an_empty_page_with_a_zero_total(
+def test_documents_and_purchase_orders_answer_an_empty_page_with_a_zero_total(
     client: TestClient, engine: sa.Engine
 ) -> None:
     headers = bearer_for(engine, "ann", "accounts_payable")
-    for path in (
-        "documents",
-        "purchase-orders",
-        "receipts",
-        "invoices",
-        "payments",
-        "contracts",
-    ):
+    for path in ("documents", "purchase-orders"):
         response = client.get(f"/api/v1/{path}", headers=headers)
         assert response.status_code == 200, (path, response.text)
         assert response.json() == [] and response.headers["X-Total-Count"] == "0"
-    assert client.get("/api/v1/purchase-orders/PO-X", headers=headers).status_code == 404
-
-
-def test_payments_are_read_only_by_finance_roles(client: TestClient, engine: sa.Engine) -> None:
-    buyer = bearer_for(engine, "ben", "buyer")
-    refused = client.get("/api/v1/payments", headers=buyer)
-    assert refused.status_code == 403 and "accounts_payable" in refused.json()["detail"]
-    assert client.get("/api/v1/invoices", headers=buyer).status_code == 200
-    assert client.get("/api/v1/payments").status_code == 401
+    missing = client.get("/api/v1/purchase-orders/PO-X", headers=headers)
+    assert missing.status_code == 404 and "PO-X" in missing.json()["detail"]
+    assert client.get("/api/v1/purchase-orders").status_code == 401

@@ -16,12 +16,6 @@ import sqlalchemy as sa
 
 from procureflow.adapters.db.tables_documents import documents
 from procureflow.adapters.db.tables_exceptions import exceptions
-from procureflow.adapters.db.tables_payables import (
-    goods_receipts,
-    invoices,
-    payments,
-    signed_contracts,
-)
 from procureflow.adapters.db.tables_procurement import po_lines, purchase_orders
 from procureflow.errors import NotFound
 
@@ -64,13 +58,6 @@ RESOURCES: dict[str, tuple[sa.Table, list[Any]]] = {
     "purchase-orders": (
         purchase_orders,
         [purchase_orders.c.created_at.desc(), purchase_orders.c.po_id],
-    ),
-    "receipts": (goods_receipts, [goods_receipts.c.created_at.desc(), goods_receipts.c.receipt_id]),
-    "invoices": (invoices, [invoices.c.created_at.desc(), invoices.c.invoice_id]),
-    "payments": (payments, [payments.c.created_at.desc(), payments.c.payment_id]),
-    "contracts": (
-        signed_contracts,
-        [signed_contracts.c.signed_at.desc(), signed_contracts.c.contract_id],
     ),
 }
 """Read-only resources by their URL name: the table and the order of a page (newest first)."""

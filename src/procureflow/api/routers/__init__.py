@@ -14,10 +14,10 @@ ROUTER_MODULES: list[str] = [
     "master_data",
     "inbox",
     "rfq",
-    "records",
     "exceptions",
     "contracts",
     "invoices",
     "receipts",
     "payments",
+    "records",
 ]

@@ -1,20 +1,19 @@
-"""Read-only lists of procurement records: documents, exceptions, purchase orders,
-receipts, invoices, payments and signed contracts.
+"""Read-only lists of records whose owners' routers only write: stored documents, the
+exception queue and purchase orders.
 
 Every list takes ``limit``/``offset`` and exact-match filters, answers newest first, and
-sends the number of records its filter matches in the ``X-Total-Count`` header. Payments
-show bank details, so only finance roles, auditors and administrators read them.
+sends the number of records its filter matches in the ``X-Total-Count`` header.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from procureflow.adapters.db.listing import get_resource, list_resource
-from procureflow.api.auth import SignedIn, require_roles
+from procureflow.api.auth import SignedIn
 from procureflow.api.deps import ServicesDep
 
 router = APIRouter(dependencies=[SignedIn])
@@ -33,7 +32,6 @@ PAGED = {
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 Filter = Annotated[str | None, Query(max_length=300)]
-FINANCE = Depends(require_roles("accounts_payable", "cfo", "auditor", "admin"))
 
 
 async def _page(
@@ -116,74 +114,6 @@ async def list_purchase_orders(
 async def get_purchase_order(svc: ServicesDep, po_id: str) -> dict[str, Any]:
     """One purchase order with its lines."""
     return await run_in_threadpool(get_resource, svc.engine, "purchase-orders", po_id)
-
-
-@router.get("/receipts", tags=["receipts"], responses=PAGED)  # type: ignore[arg-type]
-async def list_receipts(
-    svc: ServicesDep,
-    response: Response,
-    po_number: Filter = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> list[dict[str, Any]]:
-    """Goods receipts, newest first."""
-    return await _page(svc, response, "receipts", {"po_number": po_number}, limit, offset)
-
-
-@router.get("/invoices", tags=["invoices"], responses=PAGED)  # type: ignore[arg-type]
-async def list_invoices(
-    svc: ServicesDep,
-    response: Response,
-    status: Filter = None,
-    po_number: Filter = None,
-    supplier_key: Filter = None,
-    currency: Filter = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> list[dict[str, Any]]:
-    """Received invoices, newest first."""
-    filters = {
-        "status": status,
-        "po_number": po_number,
-        "supplier_key": supplier_key,
-        "currency": currency,
-    }
-    return await _page(svc, response, "invoices", filters, limit, offset)
-
-
-@router.get(
-    "/payments",
-    tags=["payments"],
-    responses=PAGED,  # type: ignore[arg-type]
-    dependencies=[FINANCE],
-)
-async def list_payments(
-    svc: ServicesDep,
-    response: Response,
-    status: Filter = None,
-    invoice_id: Filter = None,
-    po_number: Filter = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> list[dict[str, Any]]:
-    """Payments, newest first (finance roles, auditors, administrators)."""
-    filters = {"status": status, "invoice_id": invoice_id, "po_number": po_number}
-    return await _page(svc, response, "payments", filters, limit, offset)
-
-
-@router.get("/contracts", tags=["contracts"], responses=PAGED)  # type: ignore[arg-type]
-async def list_contracts(
-    svc: ServicesDep,
-    response: Response,
-    status: Filter = None,
-    supplier_id: Filter = None,
-    category: Filter = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> list[dict[str, Any]]:
-    """Signed contracts with their extracted terms, newest first."""
-    filters = {"status": status, "supplier_id": supplier_id, "category": category}
-    return await _page(svc, response, "contracts", filters, limit, offset)
 
 
 __all__ = ["TOTAL_HEADER", "router"]
