@@ -35,6 +35,30 @@ class Finding:
         return f"{self.subject_type}|{self.subject_id}|{self.reason_code}|{self.stage}"
 
 
+@dataclass(frozen=True, slots=True)
+class CertificateRow:
+    """A certificate a supplier holds, from the master data or a contract's compliance record."""
+
+    supplier_id: str
+    supplier_name: str
+    certificate: str
+    expiry: date
+    origin: str
+    contact: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneRow:
+    """An open milestone of a contract."""
+
+    contract_id: str
+    milestone_id: str
+    name: str
+    due_date: date
+    po_number: str | None
+    supplier_id: str | None
+
+
 def expiry_window(expiry: date, today: date, windows_days: tuple[int, ...]) -> str | None:
     """``"expired"``, the narrowest window (``"30"``) the expiry falls in, or None.
 
@@ -130,6 +154,8 @@ def risk_drift(
 
 __all__ = [
     "AccuracyVerdict",
+    "CertificateRow",
+    "MilestoneRow",
     "Finding",
     "accuracy_verdict",
     "expiry_window",

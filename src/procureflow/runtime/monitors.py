@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from procureflow.adapters.db.exception_bulk import open_for_reasons, raise_many
 from procureflow.adapters.db.monitor_sources import SqlMonitorSources
 from procureflow.adapters.db.monitor_store import MonitorStore
 from procureflow.adapters.db.payment_holds import PaymentHolds
 from procureflow.domain.clock import utcnow
-from procureflow.domain.monitoring import Finding
+from procureflow.domain.monitoring import CertificateRow, Finding, MilestoneRow
 from procureflow.errors import InvalidInput
 from procureflow.policies.monitor_rules import (
     MonitorRules,
@@ -36,6 +36,40 @@ MONITORS = tuple(CHECKS)
 """Monitor names, in the order a pass runs them."""
 
 
+class MonitorSources(Protocol):
+    """What the monitors read; the store's implementation is ``SqlMonitorSources``.
+
+    Another implementation (a different milestone table, an external compliance
+    register) goes in ``svc.extras["monitor_sources"]``.
+    """
+
+    def certificates(self) -> tuple[list[CertificateRow], dict[str, int]]:
+        """Every certificate with an expiry, and counts of what was read."""
+        ...
+
+    def open_milestones_due_by(self, day: date) -> tuple[list[MilestoneRow], dict[str, int]]:
+        """Open milestones due on or before ``day``, and counts of what was read."""
+        ...
+
+    def match_counts(self, start: datetime, end: datetime) -> dict[str, tuple[str, int, int]]:
+        """Per supplier key: (name, invoices matched, of them not approved) in the period."""
+        ...
+
+    def pending_approvals_due(
+        self, moment: datetime
+    ) -> tuple[list[tuple[str, str]], dict[str, int]]:
+        """(id, role) of pending approvals past their SLA, and counts."""
+        ...
+
+    def supplier_figures(self) -> dict[str, dict[str, Any]]:
+        """Each supplier's ``name``, ``esg_score`` and ``altman_z`` (Decimals)."""
+        ...
+
+    def supplier_imports_after(self, entry_id: int) -> list[dict[str, Any]]:
+        """Supplier imports recorded after audit entry ``entry_id`` (with ``entry_id``)."""
+        ...
+
+
 @dataclass
 class MonitorContext:
     """What a monitor check works with during one run."""
@@ -45,7 +79,7 @@ class MonitorContext:
     as_of: datetime
     run_id: str
     monitors: MonitorStore
-    sources: SqlMonitorSources
+    sources: MonitorSources
     holds: PaymentHolds
     outbox: NotificationOutbox
 
@@ -103,7 +137,7 @@ def run_monitor(svc: Services, name: str, as_of: datetime | None = None) -> dict
         as_of=moment,
         run_id=run_id,
         monitors=store,
-        sources=SqlMonitorSources(svc.engine),
+        sources=svc.extras.get("monitor_sources") or SqlMonitorSources(svc.engine),
         holds=payment_holds(svc),
         outbox=outbox_of(svc),
     )
@@ -207,6 +241,7 @@ def _clear(ctx: MonitorContext, monitor: str, result: CheckResult) -> int:
 __all__ = [
     "MONITORS",
     "MonitorContext",
+    "MonitorSources",
     "check_names",
     "monitor_rules",
     "monitor_store",

@@ -8,7 +8,6 @@ stays a handful of statements.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,33 +23,10 @@ from procureflow.adapters.db.tables_payables import (
     match_results,
     signed_contracts,
 )
+from procureflow.domain.monitoring import CertificateRow, MilestoneRow
 
 OK_DECISIONS = ("approve",)
 """Match decisions that count as accurate; anything else is a mismatch."""
-
-
-@dataclass(frozen=True, slots=True)
-class CertificateRow:
-    """A certificate a supplier holds, from the master data or a contract's compliance record."""
-
-    supplier_id: str
-    supplier_name: str
-    certificate: str
-    expiry: date
-    origin: str
-    contact: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class MilestoneRow:
-    """An open milestone of a contract."""
-
-    contract_id: str
-    milestone_id: str
-    name: str
-    due_date: date
-    po_number: str | None
-    supplier_id: str | None
 
 
 def _contact(extra: Any) -> str | None:
@@ -62,7 +38,7 @@ def _contact(extra: Any) -> str | None:
 
 
 class SqlMonitorSources:
-    """The monitors' queries on the relational store."""
+    """The monitors' queries on the relational store (``runtime.monitors.MonitorSources``)."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
@@ -235,4 +211,4 @@ def _keep_latest(best: dict[tuple[str, str], CertificateRow], row: CertificateRo
         best[key] = row
 
 
-__all__ = ["OK_DECISIONS", "CertificateRow", "MilestoneRow", "SqlMonitorSources"]
+__all__ = ["OK_DECISIONS", "SqlMonitorSources"]
