@@ -81,8 +81,9 @@ def ingest_imap(
     once: bool = typer.Option(False, "--once", help="Poll one time and exit."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Poll the IMAP mailbox of PROCUREFLOW_IMAP_* settings and read each unseen mail
-    (refused mail is kept in quarantine and flagged seen; other failures retry)."""
+    """Poll the IMAP mailbox of PROCUREFLOW_IMAP_* settings, read each unseen mail and
+    start the playbook it calls for (refused mail is kept in quarantine and flagged seen;
+    other failures retry; a mail read twice starts nothing twice)."""
     import threading
 
     from procureflow.adapters.db.master_repository import MasterDataRepository
@@ -90,17 +91,18 @@ def ingest_imap(
     from procureflow.adapters.llm import mail_extractor_from_settings
     from procureflow.adapters.storage import LocalContentStore
     from procureflow.documents.email_message import EmailSettings
+    from procureflow.runtime.disruption_intake import start_from_mail
     from procureflow.runtime.mail_intake import read_supplier_mail
 
     readings: list[dict[str, Any]] = []
-    with context.store() as svc:
+    with context.client() as svc:
         repository = MasterDataRepository(svc.engine)
         quarantine = LocalContentStore(Path(svc.settings.data_dir) / "documents")
         llm = mail_extractor_from_settings(svc.settings.llm_model)
         limit = EmailSettings().max_bytes
 
         def handle(raw: bytes, source: str) -> None:
-            _, output = read_supplier_mail(
+            mail, output = read_supplier_mail(
                 raw,
                 source=source,
                 master=repository,
@@ -109,7 +111,12 @@ def ingest_imap(
                 max_bytes=limit,
                 archive=quarantine,
             )
-            readings.append({"source": source, **output.model_dump(mode="json")})
+            started = None
+            if output.next_playbook:
+                started = start_from_mail(svc, mail, output, file=source, actor="imap")
+            readings.append(
+                {"source": source, **output.model_dump(mode="json"), "playbook": started}
+            )
 
         poller = ImapPoller(ImapSettings(), handle)
         if once:
