@@ -1,12 +1,12 @@
-"""Notifications by email, over the SMTP relay of the settings."""
+"""Notifications by email, over the SMTP relay of the settings (through ``SmtpMailer``)."""
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import make_msgid
 from typing import Any
+
+from procureflow.adapters.smtp_mailer import MailNotSent, SmtpMailer
 
 
 class DeliveryFailed(Exception):
@@ -35,20 +35,16 @@ class SmtpNotifier:
         """Hand the message to the relay; DeliveryFailed says why it did not take it."""
         if not self.host:
             raise DeliveryFailed("no SMTP server configured (set PROCUREFLOW_SMTP_HOST)")
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = target
-        message["Subject"] = subject
-        message["Date"] = formatdate(usegmt=True)
-        message["Message-ID"] = make_msgid(idstring=delivery_id[:40], domain="procureflow.local")
-        message.set_content(body)
+        mailer = SmtpMailer(self.host, self.port, self.sender, self.timeout)
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-                smtp.send_message(message)
-        except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryFailed(
-                f"SMTP {self.host}:{self.port} did not take the mail to {target}: {exc}"
-            ) from exc
+            mailer.send(
+                to=target,
+                subject=subject,
+                body=body,
+                message_id=make_msgid(idstring=delivery_id[:40], domain="procureflow.local"),
+            )
+        except MailNotSent as exc:
+            raise DeliveryFailed(str(exc)) from exc
 
 
 __all__ = ["DeliveryFailed", "SmtpNotifier"]
