@@ -144,8 +144,19 @@ def run_monitor(svc: Services, name: str, as_of: datetime | None = None) -> dict
     try:
         result = CHECKS[name](ctx)
         settled = _settle(ctx, name, result)
-    except Exception as exc:
+    except Exception as exc:  # recorded and shown to an administrator, then re-raised
         store.finish_run(run_id, looked_at={}, found={}, actions={}, error=repr(exc)[:2000])
+        exception_queue(svc).raise_exception(
+            severity="high",
+            owner_role="admin",
+            reason_code="monitor.failed",
+            subject_type="monitor",
+            subject_id=name,
+            title=f"The {name} monitor failed: {type(exc).__name__}",
+            detail={"run_id": run_id, "error": str(exc)[:2000], "as_of": moment.isoformat()},
+            source=f"monitor:{name}",
+            actor=f"monitor:{name}",
+        )
         raise
     return store.finish_run(
         run_id,

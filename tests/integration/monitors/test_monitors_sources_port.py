@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+
 from procureflow.domain.monitoring import CertificateRow, MilestoneRow
 from procureflow.runtime.exception_functions import exception_queue
-from procureflow.runtime.monitors import run_monitor
+from procureflow.runtime.monitors import monitor_store, run_monitor
 from procureflow.runtime.services import Services
 
 
@@ -55,3 +57,18 @@ def test_another_milestone_source_plugs_in(svc: Services) -> None:
     (raised,) = exception_queue(svc).list()
     assert raised["subject"] == {"type": "milestone", "id": "P-9/kickoff"}
     assert raised["reason_code"] == "milestone.overdue"
+
+
+class BrokenSource(ProjectToolMilestones):
+    def open_milestones_due_by(self, day: date) -> tuple[list[MilestoneRow], dict[str, int]]:
+        raise OSError("project tool unreachable")
+
+
+def test_a_failing_monitor_is_recorded_and_raised_to_an_administrator(svc: Services) -> None:
+    svc.extras["monitor_sources"] = BrokenSource([])
+    with pytest.raises(OSError, match="unreachable"):
+        run_monitor(svc, "milestones", datetime(2027, 3, 5, tzinfo=UTC))
+    (run,) = monitor_store(svc).runs("milestones")
+    assert run["status"] == "failed" and "project tool unreachable" in run["error"]
+    (raised,) = exception_queue(svc).list(reason_code="monitor.failed")
+    assert raised["owner_role"] == "admin" and raised["subject"]["id"] == "milestones"
