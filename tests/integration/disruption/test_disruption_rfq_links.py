@@ -31,6 +31,8 @@ from tests.e2e.disruption_helpers import (
     ingest,
     pending_approval,
     prepare,
+    rfq_round,
+    wait_until,
 )
 from tests.integration.runtime.helpers import wait_for
 
@@ -160,20 +162,15 @@ def test_supplier_mail_goes_through_smtp_and_its_link_answers(
     store = prepare(runtime)
     instance_id = ingest(runtime, demo_mail())["started"][0]
     approve(runtime, pending_approval(runtime, instance_id))
-    wait_for(runtime, instance_id, "waiting")
+    rfq_round(runtime, instance_id)  # the request is sent (and mailed) in that step
 
-    def rfq_mail() -> email.message.EmailMessage:
-        for message in inbox.messages:
-            if str(message["Subject"]).startswith("Request for quote"):
-                return message
-        raise AssertionError(f"no request for quote among {[m['Subject'] for m in inbox.messages]}")
+    def rfq_mail() -> email.message.EmailMessage | None:
+        return next(
+            (m for m in inbox.messages if str(m["Subject"]).startswith("Request for quote")),
+            None,
+        )
 
-    import time
-
-    deadline = time.monotonic() + 30
-    while not inbox.messages and time.monotonic() < deadline:
-        time.sleep(0.05)
-    message = rfq_mail()
+    message = wait_until(rfq_mail, "the request for quote in the SMTP inbox")
     assert message["To"] == "sprzedaz@kowalski-em.example"
     assert message["From"] == "einkauf@nordhafen-pumpen.example"
     body = message.get_content()
