@@ -3,7 +3,8 @@ actions the rules allow on its own (a reminder, an escalation, a payment hold).
 
 A check never raises exceptions itself: the runner (``runtime.monitors``) turns the
 findings into exceptions once per stage and clears the ones whose condition is gone.
-Every action is claimed by key first, so a repeated pass (or a retried step) does it once.
+Every action is keyed: a message's id comes from its key, so queueing it again is a
+no-op, and the key is recorded afterwards; a repeated pass (or a retried step) does it once.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def _send_reminders(
 ) -> None:
     reachable = {k: v for k, v in reminders.items() if v["payload"]["to"]}
     result.actions["reminders_without_contact"] = len(reminders) - len(reachable)
-    fresh = ctx.monitors.claim("certificates", ctx.run_id, reachable)
+    fresh = ctx.monitors.unclaimed(reachable)
     messages = []
     for key in sorted(fresh):
         payload = reachable[key]["payload"]
@@ -125,6 +126,7 @@ def _send_reminders(
             }
         )
     ctx.outbox.queue_direct(messages)
+    ctx.monitors.claim("certificates", ctx.run_id, {k: reachable[k] for k in fresh})
     result.actions["reminders_sent"] += len(messages)
 
 
@@ -285,11 +287,12 @@ def check_approvals(ctx: MonitorContext) -> CheckResult:
             ),
             "payload": {"approval_id": approval_id, "from_role": before_role, **after},
         }
-    fresh = ctx.monitors.claim("approvals", ctx.run_id, escalations)
+    fresh = ctx.monitors.unclaimed(escalations)
     if rules.notify_escalated_role:
         result.actions["escalation_notices"] += ctx.outbox.queue_for_roles(
             [notices[key] for key in sorted(fresh)]
         )
+    ctx.monitors.claim("approvals", ctx.run_id, {k: escalations[k] for k in fresh})
     return result
 
 

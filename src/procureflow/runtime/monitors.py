@@ -182,19 +182,9 @@ def _settle(ctx: MonitorContext, monitor: str, result: CheckResult) -> dict[str,
     """Findings → exceptions (once per stage); the monitor's cleared conditions resolved."""
     source = f"monitor:{monitor}"
     by_stage = {f.stage_key: f for f in result.findings}
-    fresh = ctx.monitors.claim(
-        monitor,
-        ctx.run_id,
-        {
-            key: {
-                "kind": "exception",
-                "subject_type": f.subject_type,
-                "subject_id": f.subject_id,
-                "payload": {"reason_code": f.reason_code, "stage": f.stage},
-            }
-            for key, f in by_stage.items()
-        },
-    )
+    # Raise first, record the stage after: a run cut short in between raises again on
+    # its retry (which only bumps the open exception), never loses a stage.
+    fresh = ctx.monitors.unclaimed(by_stage)
     new = [_item(f) for key, f in by_stage.items() if key in fresh]
     seen = [_item(f) for key, f in by_stage.items() if key not in fresh]
     opened = raise_many(
@@ -208,6 +198,20 @@ def _settle(ctx: MonitorContext, monitor: str, result: CheckResult) -> dict[str,
         actor=source,
         now=ctx.as_of,
         create=False,
+    )
+    ctx.monitors.claim(
+        monitor,
+        ctx.run_id,
+        {
+            key: {
+                "kind": "exception",
+                "subject_type": f.subject_type,
+                "subject_id": f.subject_id,
+                "payload": {"reason_code": f.reason_code, "stage": f.stage},
+            }
+            for key, f in by_stage.items()
+            if key in fresh
+        },
     )
     cleared = _clear(ctx, monitor, result)
     return {

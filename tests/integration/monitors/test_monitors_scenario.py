@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from procureflow.runtime.exception_functions import exception_queue
 from procureflow.runtime.monitors import monitor_store, payment_holds, run_monitor
 from procureflow.runtime.notifications import outbox_of
@@ -116,3 +118,23 @@ def test_milestones_due_soon_then_overdue_then_completed(svc: Services) -> None:
     assert exception_queue(svc).list(status="open", subject_type="milestone") == []
     runs = monitor_store(svc).runs("milestones")
     assert len(runs) == 6 and all(r["status"] == "completed" for r in runs)
+
+
+def test_a_run_cut_short_before_raising_raises_on_its_retry(
+    svc: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import procureflow.runtime.monitors as monitors
+
+    import_suppliers(svc, supplier_row("SUP-1", f"ISO 9001@{EXPIRY}"))
+    real = monitors.raise_many
+
+    def crash(*args: object, **kwargs: object) -> object:
+        raise OSError("process killed")
+
+    monkeypatch.setattr(monitors, "raise_many", crash)
+    with pytest.raises(OSError):
+        run_monitor(svc, "certificates", at(EXPIRY - timedelta(days=50)))
+    monkeypatch.setattr(monitors, "raise_many", real)
+    run_monitor(svc, "certificates", at(EXPIRY - timedelta(days=50)))
+    (raised,) = _certificate_exceptions(svc)
+    assert raised["status"] == "open" and raised["occurrences"] == 1

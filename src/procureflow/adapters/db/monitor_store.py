@@ -5,7 +5,7 @@ the actions already taken (so each happens once), and what they remember between
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -102,6 +102,15 @@ class MonitorStore:
             query = query.where(monitor_runs.c.monitor == monitor)
         with self.engine.connect() as conn:
             return [run_json(r) for r in conn.execute(query)]
+
+    def unclaimed(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` no action has been recorded for yet."""
+        wanted = list(keys)
+        if not wanted:
+            return set()
+        with self.engine.connect() as conn:
+            seen = existing(conn, monitor_actions.c.key, wanted)
+        return set(wanted) - seen
 
     def claim(
         self, monitor: str, run_id: str, actions: Mapping[str, Mapping[str, Any]]
