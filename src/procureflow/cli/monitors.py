@@ -58,7 +58,7 @@ def run_command(
 ) -> None:
     """Run the monitors once now (or as of a date) and show what each found and did."""
     moment = parse_moment(as_of)
-    with context.store() as svc:
+    with context.client() as svc:  # a client: escalations wake instances of a running engine
         runs = run_pass(svc, moment, monitor or None)
     emit(runs, as_json=as_json, human=_runs_table)
 
