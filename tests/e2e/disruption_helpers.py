@@ -16,6 +16,7 @@ from procureflow.runtime.disruption_intake import answer_rfq, start_from_mail
 from procureflow.runtime.disruption_seed import ensure_demo_world
 from procureflow.runtime.mail_intake import read_supplier_mail
 from procureflow.runtime.services import Services
+from tests.integration.runtime.helpers import wait_for as runtime_wait_for
 
 MOTORS = "01_delay_en_huaxin_motors.eml"
 
@@ -44,7 +45,7 @@ def demo_mail(name: str = MOTORS) -> bytes:
     return demo_emails()[name]
 
 
-def wait_until(check: Any, what: str, timeout: float = 60.0) -> Any:
+def wait_until(check: Any, what: str, timeout: float = 120.0) -> Any:
     """Poll ``check()`` until it returns something truthy."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -123,3 +124,8 @@ def click(svc: Services, url: str, reason: str | None = None) -> dict[str, Any]:
 def timeline(svc: Services, instance_id: str) -> list[str]:
     """The kinds of the instance's audit entries, in ledger order."""
     return [e.kind for e in svc.audit.entries(f"instance:{instance_id}")]
+
+
+def wait_for(svc: Services, instance_id: str, *statuses: str, timeout: float = 120.0) -> Any:
+    """The runtime helper's wait, with room for a busy machine (several engines share it)."""
+    return runtime_wait_for(svc, instance_id, *statuses, timeout=timeout)

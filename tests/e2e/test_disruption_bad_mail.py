@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 from procureflow.cli import ingest
 from procureflow.config import get_settings
 from procureflow.runtime.services import Services
-from tests.e2e.disruption_helpers import demo_mail, prepare
-from tests.integration.runtime.helpers import wait_for
+from tests.e2e.disruption_helpers import demo_mail, prepare, wait_for
 
 runner = CliRunner()
 
@@ -95,7 +94,7 @@ def test_a_delay_notice_starts_the_playbook_once(
     assert result.exit_code == 0, result.output
     started = json.loads(result.stdout)["playbook"]
     assert started["playbook"] == "supply-disruption" and len(started["started"]) == 1
-    data = wait_for(runtime, started["started"][0], "waiting", "faulted", timeout=60)
+    data = wait_for(runtime, started["started"][0], "waiting", "faulted")
     assert data["status"] == "waiting" and data["playbook"] == "supply-disruption"
     again = runner.invoke(cli, ["ingest", "email", str(path)])
     assert again.exit_code == 0 and "ingested before: nothing started" in again.output

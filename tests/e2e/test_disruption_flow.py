@@ -28,8 +28,8 @@ from tests.e2e.disruption_helpers import (
     rfq_round,
     task_output,
     timeline,
+    wait_for,
 )
-from tests.integration.runtime.helpers import wait_for
 
 DEMO_ORDERS = 5
 

@@ -14,9 +14,8 @@ from procureflow.adapters.imap_poller import ImapSettings
 from procureflow.cli import ingest
 from procureflow.config import get_settings
 from procureflow.runtime.services import Services
-from tests.e2e.disruption_helpers import demo_mail, prepare
+from tests.e2e.disruption_helpers import demo_mail, prepare, wait_for
 from tests.integration.master_data.test_imap_poller import _deliver, imap_server  # noqa: F401
-from tests.integration.runtime.helpers import wait_for
 
 runner = CliRunner()
 

@@ -22,8 +22,8 @@ from tests.e2e.disruption_helpers import (
     pending_approval,
     prepare,
     timeline,
+    wait_for,
 )
-from tests.integration.runtime.helpers import wait_for
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_unanswered_requests_reroute_until_none_is_left_then_raise_an_exception(
     store = prepare(runtime)
     result = EventDispatcher(runtime).ingest(_portal_delay(rfq_hours=0.0004), actor="portal")
     instance_id = result.started[0]
-    data = wait_for(runtime, instance_id, "completed", "faulted", timeout=90)
+    data = wait_for(runtime, instance_id, "completed", "faulted")
     assert data["status"] == "completed", data.get("error")
     assert data["output"]["outcome"] == "escalated"
     kinds = timeline(runtime, instance_id)

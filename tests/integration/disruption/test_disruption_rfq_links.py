@@ -32,9 +32,9 @@ from tests.e2e.disruption_helpers import (
     pending_approval,
     prepare,
     rfq_round,
+    wait_for,
     wait_until,
 )
-from tests.integration.runtime.helpers import wait_for
 
 SECRET = "test-secret-for-links"
 
