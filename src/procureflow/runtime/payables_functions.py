@@ -19,6 +19,7 @@ from procureflow.domain.clock import utcnow
 from procureflow.domain.purchase_order import Milestone, PurchaseOrder, PurchaseOrderLine
 from procureflow.errors import InvalidInput
 from procureflow.runtime.payables_onboarding import record_compliance, run_onboarding
+from procureflow.runtime.payables_routing import approval_routing
 from procureflow.runtime.payables_stores import payables_stores
 from procureflow.runtime.ports import CallContext, FunctionSpec
 from procureflow.runtime.services import Services
@@ -145,10 +146,13 @@ def make_signature_functions(svc: Services) -> list[FunctionSpec]:
         found = stores.contracts.get(contract_id)
         po = draft_purchase_order(found, stores.contracts.terms(contract_id), utcnow().date())
         action = _po_action(po, found)
+        routing = approval_routing(svc, po.total, po.currency)
         return {
             "po_number": po.po_number,
             "action": action,
-            "amount": action["amount"],
+            "amount": routing["amount"],
+            "chain": routing["chain"],
+            "routing_note": routing["note"],
             "category": found["category"],
         }
 

@@ -22,6 +22,7 @@ from procureflow.domain.payment_schedule import schedule_payment
 from procureflow.domain.payment_terms import PaymentTerms, parse_payment_terms
 from procureflow.domain.purchase_order import line_key
 from procureflow.errors import InvalidInput
+from procureflow.runtime.payables_routing import approval_routing
 from procureflow.runtime.payables_stores import PayablesStores, payables_stores
 from procureflow.runtime.ports import CallContext, FunctionSpec
 from procureflow.runtime.services import Services
@@ -42,7 +43,9 @@ def _invoice_id(args: dict[str, Any], name: str) -> str:
     return value
 
 
-def match_stored_invoice(stores: PayablesStores, invoice_id: str, key: str) -> dict[str, Any]:
+def match_stored_invoice(
+    svc: Services, stores: PayablesStores, invoice_id: str, key: str
+) -> dict[str, Any]:
     """Match a stored invoice against its PO, receipts, milestones and earlier invoices."""
     invoice = stores.payables.invoice(invoice_id)
     po_number = invoice.order_reference or ""
@@ -65,9 +68,13 @@ def match_stored_invoice(stores: PayablesStores, invoice_id: str, key: str) -> d
     first = next(
         (f for f in findings if f.code.value == "duplicate"), findings[0] if findings else None
     )
+    routing = approval_routing(svc, invoice.amount_payable.amount, invoice.currency)
     return {
         "invoice_id": invoice_id,
         "invoice_number": invoice.number,
+        "credit_note": invoice.is_credit_note,
+        "approval_amount": routing["amount"],
+        "chain": routing["chain"],
         "po_number": po_number,
         "supplier_name": invoice.supplier.name,
         "amount": invoice.amount_payable.to_json(),
@@ -148,7 +155,7 @@ def po_fully_invoiced(stores: PayablesStores, po_number: str) -> bool:
 
 
 def make_settlement_functions(svc: Services) -> list[FunctionSpec]:
-    """``next_invoice``, ``match``, ``authorise_payment``, ``reject_invoice``."""
+    """``next_invoice``, ``match``, ``record_credit``, ``authorise_payment``, ``reject_invoice``."""
     stores = payables_stores(svc)
 
     def next_invoice(args: dict[str, Any], _ctx: CallContext) -> dict[str, Any]:
@@ -160,7 +167,7 @@ def make_settlement_functions(svc: Services) -> list[FunctionSpec]:
         }
 
     def match(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        return match_stored_invoice(stores, _invoice_id(args, "match"), ctx.idempotency_key)
+        return match_stored_invoice(svc, stores, _invoice_id(args, "match"), ctx.idempotency_key)
 
     def authorise(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         approval_id = args.get("approval_id")
@@ -179,8 +186,16 @@ def make_settlement_functions(svc: Services) -> list[FunctionSpec]:
         )
         return {"invoice_id": invoice_id, "status": "rejected", "reason": args.get("reason")}
 
+    def record_credit(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        invoice_id = _invoice_id(args, "record_credit")
+        stores.payables.set_invoice_status(
+            invoice_id, "credited", actor=f"instance:{ctx.instance_id}"
+        )
+        return {"invoice_id": invoice_id, "status": "credited"}
+
     described = {
         "next_invoice": (next_invoice, "The PO's oldest invoice not yet matched"),
+        "record_credit": (record_credit, "Book a matched credit note against the PO"),
         "match": (match, "Match an invoice 2-/3-way with reason codes"),
         "authorise_payment": (authorise, "Schedule and keep the approved payment"),
         "reject_invoice": (reject, "Reject an invoice"),

@@ -36,7 +36,7 @@ from procureflow.domain.purchase_order import GoodsReceipt, GoodsReceiptLine, li
 from procureflow.errors import InvalidInput, NotFound
 
 # Invoices whose quantities count as "already invoiced" for later ones.
-COUNTED_STATUSES = ("matched", "authorised", "exported")
+COUNTED_STATUSES = ("matched", "authorised", "exported", "credited")
 
 
 def payment_id_for(idempotency_key: str) -> str:

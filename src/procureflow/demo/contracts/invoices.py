@@ -29,8 +29,12 @@ def sample_invoice_ubl(
     issue_date: str = "2026-05-20",
     tax_rate: Decimal = Decimal("19"),
     terms: str = "2/10 net 30",
+    credit_note: bool = False,
 ) -> bytes:
-    """A UBL 2.1 (EN 16931) invoice whose totals add up."""
+    """A UBL 2.1 (EN 16931) invoice (or credit note) whose totals add up."""
+    doc = "CreditNote" if credit_note else "Invoice"
+    line_tag = "CreditNoteLine" if credit_note else "InvoiceLine"
+    quantity_tag = "CreditedQuantity" if credit_note else "InvoicedQuantity"
     net = sum((line.quantity * line.price for line in lines), Decimal(0)).quantize(Decimal("0.01"))
     tax = (net * tax_rate / 100).quantize(Decimal("0.01"))
     gross = net + tax
@@ -38,24 +42,24 @@ def sample_invoice_ubl(
     for index, line in enumerate(lines, start=1):
         amount = (line.quantity * line.price).quantize(Decimal("0.01"))
         body.append(
-            f"""<cac:InvoiceLine><cbc:ID>{index}</cbc:ID>
-<cbc:InvoicedQuantity unitCode="C62">{line.quantity}</cbc:InvoicedQuantity>
+            f"""<cac:{line_tag}><cbc:ID>{index}</cbc:ID>
+<cbc:{quantity_tag} unitCode="C62">{line.quantity}</cbc:{quantity_tag}>
 <cbc:LineExtensionAmount currencyID="{currency}">{amount}</cbc:LineExtensionAmount>
 <cac:OrderLineReference><cbc:LineID>{line.po_line}</cbc:LineID></cac:OrderLineReference>
 <cac:Item><cbc:Name>{line.description}</cbc:Name>
 <cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>{tax_rate}</cbc:Percent>
 <cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory></cac:Item>
 <cac:Price><cbc:PriceAmount currencyID="{currency}">{line.price}</cbc:PriceAmount></cac:Price>
-</cac:InvoiceLine>"""
+</cac:{line_tag}>"""
         )
     xml = f"""<?xml version="1.0" encoding="UTF-8"?>
-<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+<{doc} xmlns="urn:oasis:names:specification:ubl:schema:xsd:{doc}-2"
  xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
  xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
 <cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>
 <cbc:ID>{number}</cbc:ID>
 <cbc:IssueDate>{issue_date}</cbc:IssueDate>
-<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
+<cbc:{doc}TypeCode>{381 if credit_note else 380}</cbc:{doc}TypeCode>
 <cbc:DocumentCurrencyCode>{currency}</cbc:DocumentCurrencyCode>
 <cac:OrderReference><cbc:ID>{po_number}</cbc:ID></cac:OrderReference>
 <cac:AccountingSupplierParty><cac:Party>
@@ -78,7 +82,7 @@ def sample_invoice_ubl(
 <cbc:PayableAmount currencyID="{currency}">{gross}</cbc:PayableAmount>
 </cac:LegalMonetaryTotal>
 {"".join(body)}
-</Invoice>
+</{doc}>
 """
     return xml.encode()
 

@@ -1,0 +1,111 @@
+"""Contract to pay, the less common roads: a supplier on the denied-party list, a credit
+note, and a contract in a currency the approval matrix cannot convert."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from procureflow.demo.contracts import SampleContract, SampleItem, sample_contract_docx
+from procureflow.runtime.exception_functions import exception_queue, resolve
+from procureflow.runtime.payables_intake import receive_invoice, record_receipt, sign_contract_file
+from procureflow.runtime.payables_stores import payables_stores
+from procureflow.runtime.services import Services
+from tests.e2e.contract_to_pay_support import (
+    add_people,
+    approve,
+    goods,
+    poll,
+    send_invoice,
+    start_with_approved_po,
+    then_listening_again,
+    wait_exception,
+    wait_invoice_status,
+    wait_listening,
+)
+from tests.factories_payables import ubl_invoice
+
+
+def _receive_all(svc: Services, instance_id: str, po_number: str) -> None:
+    then_listening_again(
+        svc,
+        instance_id,
+        lambda: record_receipt(
+            svc,
+            receipt_id="GR-1",
+            po_number=po_number,
+            lines={"1": 20},
+            received_on=date.today(),
+            actor="warehouse",
+        ),
+    )
+
+
+def test_a_denied_party_is_flagged_at_onboarding_and_its_invoice_is_not_paid(
+    runtime: Services,
+) -> None:
+    payables_stores(runtime).contracts.import_denied_parties(
+        b"name,country\nNordwind Anlagenbau,DE\n", list_name="eu", actor="lea"
+    )
+    contract, instance_id, po_number = start_with_approved_po(runtime)
+    flagged = poll(
+        "the onboarding exception",
+        lambda: exception_queue(runtime).list(
+            subject_type="contract", subject_id=contract["contract_id"]
+        ),
+    )[0]
+    assert (flagged["reason_code"], flagged["owner_role"], flagged["severity"]) == (
+        "denied_party",
+        "legal",
+        "critical",
+    )
+    _receive_all(runtime, instance_id, po_number)
+    invoice_id = send_invoice(runtime, po_number, [goods(20)])
+    blocked = wait_exception(runtime, invoice_id)
+    assert (blocked["reason_code"], blocked["owner_role"]) == ("denied_party", "legal")
+    assert payables_stores(runtime).payables.payments() == []
+    resolve(runtime, blocked["id"], user="lea", resolution={"action": "reject"})
+    wait_invoice_status(runtime, invoice_id, "rejected")
+    assert payables_stores(runtime).payables.payments() == []
+
+
+def test_a_matched_credit_note_is_booked_not_paid(runtime: Services) -> None:
+    _, instance_id, po_number = start_with_approved_po(runtime)
+    _receive_all(runtime, instance_id, po_number)
+    invoice_id = send_invoice(runtime, po_number, [goods(20)])
+    approve(runtime, instance_id, "payment")
+    wait_invoice_status(runtime, invoice_id, "authorised")
+    wait_listening(runtime, instance_id)
+    credit = receive_invoice(
+        runtime,
+        ubl_invoice(number="CN-1", po_number=po_number, lines=[goods(2)], credit_note=True),
+        "cn.xml",
+        actor="mailroom",
+    )["invoice"]["invoice_id"]
+    assert wait_invoice_status(runtime, credit, "credited")["document_type"] == "credit_note"
+    assert [p["invoice_id"] for p in payables_stores(runtime).payables.payments()] == [invoice_id]
+
+
+def test_a_contract_in_a_currency_without_fx_rate_goes_to_the_cfo(runtime: Services) -> None:
+    add_people(runtime)
+    facts = SampleContract(
+        value="GBP 48,000.00",
+        items=(SampleItem("CM-200", "Conveyor module CM-200", "20", "GBP 1,800.00"),),
+    )
+    signed = sign_contract_file(runtime, sample_contract_docx(facts), "gbp.docx", actor="lea")
+    [instance_id] = signed["event"]["started"]
+    pending = poll(
+        "the PO approval",
+        lambda: [
+            a for a in runtime.approvals.inbox(status="pending") if a["instance_id"] == instance_id
+        ],
+    )[0]
+    assert pending["role"] == "cfo"
+    assert "no GBP→EUR rate" in pending["reasoning"]
+    assert pending["action"]["amount"] == {"amount": "48000.00", "currency": "GBP"}
+    assert approve(runtime, instance_id, "purchase_order")["status"] == "approved"
+    wait_listening(runtime, instance_id)
+    order = payables_stores(runtime).orders.get(
+        signed["contract"]["contract_id"].replace("ct-", "") and "PO-C-2026-0042"
+    )
+    assert order.po.currency == "GBP" and order.po.total == Decimal("48000.00")
