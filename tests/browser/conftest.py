@@ -40,6 +40,7 @@ class LiveServer:
 
     url: str
     tokens: dict[str, str]
+    database_url: str
 
 
 def _free_port() -> int:
@@ -102,7 +103,7 @@ def start_server(
     else:
         process.kill()
         raise RuntimeError("server did not start: " + (tmp / "server.log").read_text())
-    return process, LiveServer(base, tokens)
+    return process, LiveServer(base, tokens, url)
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:

@@ -149,3 +149,71 @@ def test_every_page_renders_without_script_errors_and_forms_post_with_csrf(
     page.wait_for_selector("#policy-answer:not(.error):text('changed')", timeout=10000)
     page.screenshot(path=str(artifacts / "policy-what-if.png"), full_page=True)
     assert errors == []
+
+
+def test_an_orchestrator_starts_a_playbook_and_posts_an_event_from_the_pages(
+    live_server: LiveServer, browser: Any, artifacts: Path
+) -> None:
+    page = browser.new_context().new_page()
+    _login(page, live_server, "olga")
+    page.goto(live_server.url + "/playbooks/approval-demo")
+    page.fill(
+        "#start-form textarea",
+        '{"playbook": "approval-demo", "input": {"amount": 50, "currency": "EUR",'
+        ' "category": "services"}}',
+    )
+    page.click("#start-form button")
+    page.wait_for_selector("#start-answer:not(.error):text('in-')")
+    started = page.inner_text("#start-answer")
+    instance_id = started.split('"id": "', 1)[1].split('"', 1)[0]
+    # a small purchase passes the guardrails untouched and is released
+    page.goto(f"{live_server.url}/instances/{instance_id}")
+    page.wait_for_selector("#instance-status:text('completed')", timeout=20000)
+    assert (
+        page.locator('.node[data-pointer="/do/3/askApprover"]').get_attribute("data-state")
+        == "pending"
+    )
+
+    page.goto(live_server.url + "/events")
+    page.locator("details.card summary").click()
+    page.click("#event-form button")
+    page.wait_for_selector("#event-answer:text('\"duplicate\": false')")
+    page.wait_for_selector('#event-table tr[data-event-id="manual-1"]', timeout=10000)
+    page.click("#event-form button")
+    page.wait_for_selector("#event-answer:text('\"duplicate\": true')")
+    page.screenshot(path=str(artifacts / "events-posted.png"), full_page=True)
+
+
+def test_an_exception_appears_live_and_is_acknowledged_then_resolved(
+    live_server: LiveServer, browser: Any, artifacts: Path
+) -> None:
+    from procureflow.adapters.db.audit_store import SqlAuditLog
+    from procureflow.adapters.db.engine import create_engine
+    from procureflow.adapters.db.exception_store import ExceptionQueue
+
+    page = browser.new_context().new_page()
+    _login(page, live_server, "olga")
+    page.goto(live_server.url + "/exceptions")
+    page.wait_for_selector("#live-status.on")
+    engine = create_engine(live_server.database_url)
+    try:
+        opened = ExceptionQueue(engine, SqlAuditLog(engine)).raise_exception(
+            severity="high",
+            owner_role="orchestrator",
+            reason_code="late_delivery",
+            subject_type="po",
+            subject_id="PO-4711",
+            title="PO-4711 is two weeks late",
+        )
+    finally:
+        engine.dispose()
+    row = page.locator(f'td[data-exception="{opened["id"]}"]')
+    row.wait_for(timeout=10000)  # no reload: the live stream brought it
+    assert "PO-4711 is two weeks late" in page.inner_text("#exceptions")
+    row.locator("button:text('Acknowledge')").click()
+    page.wait_for_selector("#exceptions td:text('acknowledged')", timeout=10000)
+    row = page.locator(f'td[data-exception="{opened["id"]}"]')
+    row.locator("input[name=note]").fill("supplier confirmed a new date")
+    page.screenshot(path=str(artifacts / "exception-queue.png"), full_page=True)
+    row.locator("button:text('Resolve')").click()
+    page.wait_for_selector(f'td[data-exception="{opened["id"]}"]', state="detached", timeout=10000)

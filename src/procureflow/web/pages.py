@@ -123,15 +123,20 @@ async def approvals_fragment(
 
 
 def exceptions_data(svc: Services, status: str | None) -> dict[str, Any]:
-    """Exceptions, most urgent first (empty when there is no exception queue)."""
+    """Exceptions, most urgent first; ``unresolved`` is open and acknowledged ones."""
     queue = exception_queue(svc)
-    items = queue.list(status=status or None, limit=200) if queue is not None else []
+    items: list[dict[str, Any]] = []
+    if queue is not None:
+        if status == "unresolved":
+            items = [e for e in queue.list(limit=500) if e["status"] != "resolved"]
+        else:
+            items = queue.list(status=status or None, limit=200)
     return {"exceptions": items, "available": queue is not None, "status": status}
 
 
 @router.get("/exceptions", response_class=HTMLResponse)
 async def exceptions_page(
-    request: Request, user: PageUser, status: str | None = "open"
+    request: Request, user: PageUser, status: str | None = "unresolved"
 ) -> HTMLResponse:
     """The exception queue."""
     data = await run_in_threadpool(exceptions_data, _svc(request), status)
@@ -140,7 +145,7 @@ async def exceptions_page(
 
 @router.get("/ui/exceptions", response_class=HTMLResponse)
 async def exceptions_fragment(
-    request: Request, user: PageUser, status: str | None = "open"
+    request: Request, user: PageUser, status: str | None = "unresolved"
 ) -> HTMLResponse:
     """The exception table alone (live refresh)."""
     data = await run_in_threadpool(exceptions_data, _svc(request), status)

@@ -179,8 +179,12 @@
       request = fetch(url, { method: method, headers: { "X-CSRF-Token": csrf }, body: data, credentials: "same-origin" })
         .then(function (r) { return r.json().then(function (j) { if (!r.ok) { throw new Error(j.detail || r.status); } return j; }); });
     } else {
-      request = api(method, url, text ? text.value : undefined, form.getAttribute("data-type") || "application/yaml");
+      var body = text ? text.value : undefined;
+      var note = form.querySelector("input[name=note]");
+      if (form.hasAttribute("data-json-note") && note) body = JSON.stringify({ note: note.value || null });
+      request = api(method, url, body, form.getAttribute("data-type") || "application/yaml");
     }
+    out.hidden = false;
     out.textContent = "…";
     out.className = "answer";
     request.then(function (data) {
