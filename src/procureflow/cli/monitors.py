@@ -42,7 +42,7 @@ def _runs_table(runs: list[dict[str, Any]]) -> None:
             r["status"],
             ", ".join(f"{k}={v}" for k, v in r["looked_at"].items() if not isinstance(v, dict)),
             str(r["found"].get("findings", "")),
-            ", ".join(f"{k}={v}" for k, v in r["actions"].items()),
+            ", ".join(f"{k}={v}" for k, v in r["actions"].items() if v),
         )
     console.print(table)
 
