@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 from procureflow.demo.contracts import SampleContract, SampleItem, sample_contract_docx
+from procureflow.documents.pain001 import Debtor
 from procureflow.runtime.exception_functions import exception_queue, resolve
+from procureflow.runtime.payables_export import export_authorised_payments
 from procureflow.runtime.payables_intake import receive_invoice, record_receipt, sign_contract_file
 from procureflow.runtime.payables_stores import payables_stores
 from procureflow.runtime.services import Services
@@ -24,6 +26,8 @@ from tests.e2e.contract_to_pay_support import (
     wait_listening,
 )
 from tests.factories_payables import ubl_invoice
+
+DEBTOR = Debtor(name="Hanse Maschinenbau AG", iban="DE02120300000000202051")
 
 
 def _receive_all(svc: Services, instance_id: str, po_number: str) -> None:
@@ -84,6 +88,14 @@ def test_a_matched_credit_note_is_booked_not_paid(runtime: Services) -> None:
     )["invoice"]["invoice_id"]
     assert wait_invoice_status(runtime, credit, "credited")["document_type"] == "credit_note"
     assert [p["invoice_id"] for p in payables_stores(runtime).payables.payments()] == [invoice_id]
+
+    exported = export_authorised_payments(runtime, DEBTOR, actor="paul")
+    assert exported["credit_notes_offset"] == [credit]
+    assert exported["total"] == "31416.00"  # 34,986.00 less the credit note's 3,570.00
+    assert b"less credit CN-1" in exported["document"]
+    stores = payables_stores(runtime).payables
+    assert stores.get_invoice(credit)["status"] == "offset"
+    assert stores.payments()[0]["amount"]["amount"] == "31416.00"
 
 
 def test_a_contract_in_a_currency_without_fx_rate_goes_to_the_cfo(runtime: Services) -> None:

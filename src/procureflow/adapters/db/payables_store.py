@@ -36,7 +36,7 @@ from procureflow.domain.purchase_order import GoodsReceipt, GoodsReceiptLine, li
 from procureflow.errors import InvalidInput, NotFound
 
 # Invoices whose quantities count as "already invoiced" for later ones.
-COUNTED_STATUSES = ("matched", "authorised", "exported", "credited")
+COUNTED_STATUSES = ("matched", "authorised", "exported", "credited", "offset")
 
 
 def payment_id_for(idempotency_key: str) -> str:
@@ -398,9 +398,18 @@ class PayablesStore:
             return [_payment_json(r) for r in conn.execute(query)]
 
     def mark_exported(
-        self, payment_ids: Sequence[str], message_id: str, *, actor: str, at: datetime | None = None
+        self,
+        payment_ids: Sequence[str],
+        message_id: str,
+        *,
+        actor: str,
+        amounts: Mapping[str, Decimal] | None = None,
+        offset_credit_notes: Sequence[str] = (),
+        at: datetime | None = None,
     ) -> None:
-        """Record that these payments went to the bank in the file ``message_id``."""
+        """Record that these payments went to the bank in the file ``message_id``, with the
+        amounts actually paid where credit notes reduced them; credit notes used up
+        become ``offset``."""
         moment = at or utcnow()
         with self.engine.begin() as conn:
             conn.execute(
@@ -408,21 +417,39 @@ class PayablesStore:
                 .where(payments.c.payment_id.in_(list(payment_ids)))
                 .values(status="exported", export_message_id=message_id, exported_at=moment)
             )
-            ids = conn.execute(
-                sa.select(payments.c.invoice_id).where(payments.c.payment_id.in_(list(payment_ids)))
-            ).scalars()
-            conn.execute(
-                invoices.update()
-                .where(invoices.c.invoice_id.in_(list(ids)))
-                .values(status="exported")
+            for payment_id, amount in (amounts or {}).items():
+                conn.execute(
+                    payments.update()
+                    .where(payments.c.payment_id == payment_id)
+                    .values(amount=amount)
+                )
+            ids = list(
+                conn.execute(
+                    sa.select(payments.c.invoice_id).where(
+                        payments.c.payment_id.in_(list(payment_ids))
+                    )
+                ).scalars()
             )
+            conn.execute(
+                invoices.update().where(invoices.c.invoice_id.in_(ids)).values(status="exported")
+            )
+            if offset_credit_notes:
+                conn.execute(
+                    invoices.update()
+                    .where(invoices.c.invoice_id.in_(list(offset_credit_notes)))
+                    .values(status="offset")
+                )
             self.audit.append(
                 conn,
                 stream="payments",
                 kind="payments.exported",
                 actor=actor,
                 subject=message_id,
-                payload={"payments": list(payment_ids)},
+                payload={
+                    "payments": list(payment_ids),
+                    "reduced": {k: str(v) for k, v in (amounts or {}).items()},
+                    "credit_notes_offset": list(offset_credit_notes),
+                },
             )
 
 
