@@ -20,7 +20,11 @@ from procureflow.adapters.db.purchase_order_store import PurchaseOrderStore
 from procureflow.adapters.storage import LocalContentStore
 from procureflow.demo import demo_emails
 from procureflow.demo.scenarios.base import ScenarioResult
-from procureflow.runtime.approvals import decide
+
+# the demo people decide pending approvals the same way in every scenario
+from procureflow.demo.scenarios.guarded_purchase import (
+    _approve_along_chain as approve_along_chain,
+)
 from procureflow.runtime.disruption_intake import MAIL_SOURCE, answer_rfq, start_from_mail
 from procureflow.runtime.disruption_seed import ensure_demo_world
 from procureflow.runtime.mail_intake import read_supplier_mail
@@ -51,25 +55,6 @@ def _ingest(svc: Services, name: str, raw: bytes) -> list[str]:
     return list(started["started"])
 
 
-def _approve(svc: Services, instance_id: str, people: dict[str, Any]) -> list[str]:
-    decided = []
-    for approval in svc.approvals.inbox(status="pending"):
-        if approval["instance_id"] != instance_id:
-            continue
-        person = next(p for p in people.values() if approval["role"] in p.roles)
-        decide(
-            svc,
-            approval["id"],
-            approver=person.id,
-            approver_roles=person.roles,
-            approve=True,
-            quoted_digest=approval["digest"],
-            comment="Approved in the demo",
-        )
-        decided.append(approval["id"])
-    return decided
-
-
 def _confirm_quotes(svc: Services, data: dict[str, Any]) -> int:
     """As the suppliers: confirm the latest round of requests (a repeat changes nothing)."""
     rounds = [
@@ -95,7 +80,7 @@ def _drive(
     data = svc.instances.instance(instance_id)
     while data["status"] not in SETTLED and time.monotonic() < deadline:
         if data["status"] == "waiting":
-            decided = _approve(svc, instance_id, people)
+            decided = approve_along_chain(svc, instance_id, people)
             approvals += decided
             if not decided:
                 _confirm_quotes(svc, data)
