@@ -106,3 +106,20 @@ def test_receipts_for_an_unknown_po_are_refused(client: TestClient) -> None:
     )
     assert response.status_code == 404
     assert "PO-NONE" in response.json()["detail"]
+
+
+def test_a_facturx_invoice_for_no_known_po_is_kept_and_queued_for_accounts_payable(
+    client: TestClient, engine: sa.Engine, shared_data: Path
+) -> None:
+    data = (shared_data / "einvoice" / "factur-x" / "Facture_FR_BASICWL.pdf").read_bytes()
+    response = client.post("/api/v1/invoices", files={"file": ("facture.pdf", data)})
+    assert response.status_code == 201, response.text
+    invoice = response.json()["invoice"]
+    assert invoice["status"] == "exception"
+    queued = client.get(
+        "/api/v1/exceptions",
+        params={"subject_type": "invoice", "subject_id": invoice["invoice_id"]},
+    )
+    assert queued.status_code == 200, queued.text
+    [exception] = queued.json() if isinstance(queued.json(), list) else queued.json()["items"]
+    assert (exception["reason_code"], exception["owner_role"]) == ("missing_po", "accounts_payable")
