@@ -66,6 +66,7 @@ def assess(reading: RiskMonitorOutput) -> dict[str, Any]:
     result: dict[str, Any] = to_jsonable(
         {
             "classification": reading.classification,
+            "extraction": reading.extraction,
             "next_playbook": reading.next_playbook,
             "message_id": reading.message_id,
             "sender": reading.sender,
