@@ -1,6 +1,7 @@
 """Signed contracts over REST: upload a DOCX/PDF (terms read, contract-to-pay started),
-list and show contracts with onboarding, milestones and compliance record, complete a
-milestone, import the denied-party list, sign from an OCDS contract release."""
+take the final PDF of a completed co-signing session, sign from an OCDS release; list and
+show contracts with onboarding, milestones and compliance record; complete a milestone;
+import the denied-party list."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pydantic import BaseModel
 from procureflow.api.auth import DOCUMENT_EDITORS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.payables_uploads import CONTRACT_LIMIT, read_limited
+from procureflow.api.routers.documents import DocumentsDep
+from procureflow.errors import Conflict
 from procureflow.runtime.payables_intake import (
     complete_milestone,
     sign_contract_file,
@@ -48,6 +51,25 @@ def upload_ocds(
     return sign_ocds_release(
         svc, data, file.filename or "release.json", actor=user.id, payment_terms=payment_terms
     )
+
+
+@router.post("/from-signing/{session_id}", status_code=201)
+def from_signing(
+    svc: ServicesDep, user: CurrentUser, session_id: str, docs: DocumentsDep
+) -> dict[str, Any]:
+    """Record the contract co-signed in the platform: the completed signing session's
+    final PDF is read for its terms and announced as ``contract.signed``."""
+    session = docs.session(session_id)
+    if session["next_signer"] is not None:
+        raise Conflict(
+            f"signing session {session_id} is not complete: {session['next_signer']} has "
+            "not signed yet",
+            subject=session_id,
+        )
+    data = docs.store.get(session["current_sha256"])
+    original = docs.catalog.document(session["document_sha256"])
+    name = original.name if original else f"{session_id}.pdf"
+    return sign_contract_file(svc, data, name, actor=user.id, origin="signing")
 
 
 @router.get("")
