@@ -19,7 +19,7 @@ from procureflow.runtime.services import Services
 from procureflow.web.graph import playbook_graph
 from procureflow.web.pages import exception_queue
 from procureflow.web.routes import page_user, render
-from procureflow.web.svg import bar_chart, graph_svg
+from procureflow.web.svg import approval_matrix_svg, bar_chart, graph_svg
 from procureflow.web.views import cash_flow, kpis, recovery_cost, supplier_comparison
 
 router = APIRouter(include_in_schema=False)
@@ -113,7 +113,9 @@ async def policies_page(request: Request, user: PageUser) -> HTMLResponse:
 
     policy = _svc(request).extras.get("policy")
     active = policy if isinstance(policy, Policy) else load_default_policy()
-    return render(request, user, "policies.html", policy=active.to_json())
+    data = active.to_json()
+    matrix = approval_matrix_svg(data.get("approval_matrix") or {})
+    return render(request, user, "policies.html", policy=data, matrix=matrix)
 
 
 __all__ = ["router"]

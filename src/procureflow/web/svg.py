@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from typing import Any
 
 from markupsafe import Markup
 
@@ -132,4 +133,53 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-__all__ = ["bar_chart", "graph_svg"]
+def approval_matrix_svg(matrix: Mapping[str, Any]) -> Markup:
+    """The approval matrix as a graph: per category, each amount tier's chain of roles."""
+    rules = [r for r in matrix.get("rules", []) if isinstance(r, dict)]
+    if not rules:
+        return Markup('<p class="empty">The policy has no approval matrix.</p>')
+    label_w, tier_w, box_h, gap = 130, 190, 26, 8
+    rows: list[tuple[dict[str, Any], int]] = []
+    y = 10
+    for rule in rules:
+        tiers = [t for t in rule.get("tiers", []) if isinstance(t, dict)]
+        depth = max((len(t.get("chain", [])) for t in tiers), default=1)
+        rows.append((rule, y))
+        y += 30 + depth * (box_h + gap) + 14
+    width = label_w + tier_w * max(len(r.get("tiers", [])) for r, _ in rows) + 20
+    out = [
+        f'<svg class="pf-matrix" viewBox="0 0 {width} {y}" width="{width}" height="{y}" '
+        'role="img" aria-label="approval matrix">'
+    ]
+    for rule, top in rows:
+        out.append(
+            f'<text class="category" x="6" y="{top + 18}">{_text(rule.get("category"), 18)}</text>'
+            f'<text class="tick" x="6" y="{top + 34}">{_text(rule.get("currency"), 6)}</text>'
+        )
+        tiers = [t for t in rule.get("tiers", []) if isinstance(t, dict)]
+        for index, tier in enumerate(tiers):
+            x = label_w + index * tier_w
+            limit = tier.get("up_to")
+            out.append(
+                f'<text class="tier" x="{x}" y="{top + 14}">'
+                f"{'up to ' + _text(limit, 12) if limit else 'above'}</text>"
+            )
+            for level, step in enumerate(tier.get("chain", [])):
+                by = top + 22 + level * (box_h + gap)
+                role = step.get("role") if isinstance(step, dict) else step
+                sla = step.get("sla_hours") if isinstance(step, dict) else None
+                out.append(
+                    f'<g class="role"><rect x="{x}" y="{by}" width="{tier_w - 16}" '
+                    f'height="{box_h}" rx="6"/><text x="{x + 8}" y="{by + 17}">{_text(role, 17)}'
+                    f"{' · ' + _fmt(float(sla)) + ' h' if isinstance(sla, int | float) else ''}</text></g>"
+                )
+                if level:
+                    out.append(
+                        f'<path class="edge" d="M{x + 20},{by - gap} L{x + 20},{by}" '
+                        'marker-end="url(#arrow)"/>'
+                    )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+__all__ = ["approval_matrix_svg", "bar_chart", "graph_svg"]

@@ -87,3 +87,16 @@ def test_a_bar_chart_draws_one_bar_per_value_with_titles() -> None:
     assert svg.count('class="bar"') == 4
     assert "after · W2: -20" in svg
     assert "No data" in str(bar_chart([], {}))
+
+
+def test_the_approval_matrix_draws_each_tier_chain_of_roles() -> None:
+    from procureflow.policies import load_default_policy
+    from procureflow.web.svg import approval_matrix_svg
+
+    matrix = load_default_policy().to_json()["approval_matrix"]
+    svg = str(approval_matrix_svg(matrix))
+    assert svg.count('class="category"') == len(matrix["rules"])
+    chains = sum(len(t["chain"]) for r in matrix["rules"] for t in r["tiers"])
+    assert svg.count('class="role"') == chains
+    assert "direct-materials" in svg and "up to 5000" in svg and "above" in svg
+    assert "no approval matrix" in str(approval_matrix_svg({}))
