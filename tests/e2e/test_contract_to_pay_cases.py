@@ -121,3 +121,46 @@ def test_a_contract_in_a_currency_without_fx_rate_goes_to_the_cfo(runtime: Servi
         signed["contract"]["contract_id"].replace("ct-", "") and "PO-C-2026-0042"
     )
     assert order.po.currency == "GBP" and order.po.total == Decimal("48000.00")
+
+
+def test_receipts_and_milestones_sent_as_events_are_recorded(runtime: Services) -> None:
+    from procureflow.runtime.dispatch import EventDispatcher
+
+    _, instance_id, po_number = start_with_approved_po(runtime)
+    dispatcher = EventDispatcher(runtime)
+
+    def event(event_id: str, type_: str, data: dict[str, object]) -> dict[str, object]:
+        return {"specversion": "1.0", "id": event_id, "source": "https://wms.example/dock-3",
+                "type": type_, "data": data}  # fmt: skip
+
+    sent = dispatcher.ingest(
+        event("e1", "goods.received", {"receipt_id": "WMS-1", "po_number": po_number, "lines": {"1": "20"}}),
+        actor="wms",
+    )  # fmt: skip
+    assert len(sent.started) == 1 and instance_id in sent.delivered
+    stores = payables_stores(runtime)
+    poll("the receipt", lambda: stores.payables.receipts(po_number))
+    dispatcher.ingest(
+        event("e2", "milestone.completed", {"po_number": po_number, "milestone_id": "M2"}),
+        actor="pm-tool",
+    )
+    poll(
+        "the milestone",
+        lambda: [m for m in stores.contracts.milestones(po_number) if m["completed_on"]],
+    )
+    bad = dispatcher.ingest(
+        event("e3", "goods.received", {"receipt_id": "WMS-2", "po_number": po_number, "lines": {"9": "1"}}),
+        actor="wms",
+    )  # fmt: skip
+    assert len(bad.started) == 1
+    queued = poll(
+        "the unrecorded receipt",
+        lambda: exception_queue(runtime).list(reason_code="unrecorded_receipt"),
+    )
+    assert queued[0]["owner_role"] == "receiving" and "no line 9" in queued[0]["title"]
+    assert [r.receipt_id for r in stores.payables.receipts(po_number)] == ["WMS-1"]
+    own = record_receipt(
+        runtime, receipt_id="GR-2", po_number=po_number, lines={"2": 4},
+        received_on=date.today(), actor="warehouse",
+    )  # fmt: skip
+    assert own["event"]["started"] == []

@@ -207,9 +207,14 @@ def make_signature_functions(svc: Services) -> list[FunctionSpec]:
 
 def make_payables_functions(svc: Services) -> list[FunctionSpec]:
     """Every ``procureflow.payables.*`` function."""
+    from procureflow.runtime.payables_events import make_event_functions
     from procureflow.runtime.payables_settlement import make_settlement_functions
 
-    return [*make_signature_functions(svc), *make_settlement_functions(svc)]
+    return [
+        *make_signature_functions(svc),
+        *make_settlement_functions(svc),
+        *make_event_functions(svc),
+    ]
 
 
 __all__ = [

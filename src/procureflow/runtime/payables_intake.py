@@ -120,18 +120,12 @@ def _quantities(lines: Mapping[str, Any]) -> dict[str, Decimal]:
     return parsed
 
 
-def record_receipt(
-    svc: Services,
-    *,
-    receipt_id: str,
-    po_number: str,
-    lines: Mapping[str, Any],
-    received_on: date,
-    actor: str,
-) -> dict[str, Any]:
-    """Record goods received against a PO's lines and announce ``goods.received``."""
-    stores = payables_stores(svc)
-    order = stores.orders.find(po_number)
+def check_receipt(
+    svc: Services, po_number: str, lines: Mapping[str, Any]
+) -> tuple[str, dict[str, Decimal]]:
+    """The PO's number and the parsed quantities; NotFound / InvalidInput naming the PO or
+    line that is wrong."""
+    order = payables_stores(svc).orders.find(po_number)
     if order is None:
         raise NotFound(f"no purchase order {po_number}", subject=po_number)
     quantities = _quantities(lines)
@@ -143,8 +137,22 @@ def record_receipt(
             f"{', '.join(line.line_id for line in order.po.lines)})",
             subject=po_number,
         )
-    created = stores.payables.add_receipt(
-        receipt_id, order.po.po_number, received_on, quantities, actor=actor
+    return order.po.po_number, quantities
+
+
+def record_receipt(
+    svc: Services,
+    *,
+    receipt_id: str,
+    po_number: str,
+    lines: Mapping[str, Any],
+    received_on: date,
+    actor: str,
+) -> dict[str, Any]:
+    """Record goods received against a PO's lines and announce ``goods.received``."""
+    number, quantities = check_receipt(svc, po_number, lines)
+    created = payables_stores(svc).payables.add_receipt(
+        receipt_id, number, received_on, quantities, actor=actor
     )
     event = _announce(
         svc,
@@ -152,17 +160,12 @@ def record_receipt(
         f"goods.received:{receipt_id}",
         {
             "receipt_id": receipt_id,
-            "po_number": order.po.po_number,
+            "po_number": number,
             "lines": {k: str(v) for k, v in quantities.items()},
         },
         actor,
     )
-    return {
-        "receipt_id": receipt_id,
-        "po_number": order.po.po_number,
-        "created": created,
-        "event": event,
-    }
+    return {"receipt_id": receipt_id, "po_number": number, "created": created, "event": event}
 
 
 def complete_milestone(
@@ -188,6 +191,7 @@ def complete_milestone(
 
 __all__ = [
     "EVENT_SOURCE",
+    "check_receipt",
     "complete_milestone",
     "receive_invoice",
     "record_receipt",
