@@ -24,7 +24,6 @@ from typing import Any
 
 from procureflow.adapters.db.master_repository import MasterDataRepository
 from procureflow.adapters.db.purchase_order_store import PurchaseOrderStore
-from procureflow.adapters.llm import mail_extractor_from_settings
 from procureflow.agents.risk_monitor import RiskMonitorAgent
 from procureflow.agents.risk_monitor_models import RiskMonitorInput, RiskMonitorOutput
 from procureflow.agents.risk_monitor_notice import notice_from_event
@@ -96,7 +95,7 @@ def reading_of_event(desk: DisruptionDesk, event: Mapping[str, Any]) -> RiskMoni
     if "reading" in data:
         return RiskMonitorOutput.model_validate(data["reading"])
     notice = notice_from_event(str(event.get("type")), data)
-    agent = RiskMonitorAgent(desk.master, mail_extractor_from_settings(None))
+    agent = RiskMonitorAgent(desk.master)  # a portal notice is structured: no text to read
     as_of = data.get("as_of")
     return agent.decide(
         RiskMonitorInput(notice=notice, message_id=str(event.get("id")), as_of=as_of)

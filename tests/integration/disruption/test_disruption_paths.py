@@ -127,3 +127,21 @@ def test_a_refused_price_change_is_resourced(runtime: Services) -> None:
     assert "price_change.resourced" in timeline(runtime, instance_id)
     prices = {line.sku: line.unit_price for line in store.get("PO-2026-0431").po.lines}
     assert prices == {"BRG-6308-2RS": Decimal("7.80"), "BRG-NU310": Decimal("38.00")}
+
+
+def test_an_approval_nobody_decides_in_time_goes_to_the_orchestrator(runtime: Services) -> None:
+    text = (files("procureflow.policies") / "builtin" / "default.yaml").read_text("utf-8")
+    text = text.replace("{role: cfo, sla_hours: 48}", "{role: cfo, sla_hours: 0.0005}")
+    runtime.extras["policy"] = load_policy(text, "hurried.yaml")
+    store = prepare(runtime)
+    instance_id = ingest(runtime, demo_mail())["started"][0]
+    data = wait_for(runtime, instance_id, "completed", "faulted")
+    assert data["output"]["outcome"] == "approval_expired", data.get("error")
+    assert data["output"]["approval"]["status"] == "expired"
+    raised = exception_queue(runtime).list(reason_code="disruption.approval_expired")
+    assert len(raised) == 1 and raised[0]["severity"] == "high"
+    assert raised[0]["detail"]["suppliers"] == ["SUP-KOWALSKI"]
+    assert store.list(origin=instance_id) == []
+    kinds = timeline(runtime, instance_id)
+    assert kinds.index("approval.requested") < kinds.index("approval.expired")
+    assert "rfq.sent" not in kinds
