@@ -145,3 +145,50 @@ def test_an_approval_nobody_decides_in_time_goes_to_the_orchestrator(runtime: Se
     kinds = timeline(runtime, instance_id)
     assert kinds.index("approval.requested") < kinds.index("approval.expired")
     assert "rfq.sent" not in kinds
+
+
+def test_a_rejected_plan_stops_with_a_record_and_buys_nothing(runtime: Services) -> None:
+    store = prepare(runtime)
+    instance_id = ingest(runtime, demo_mail())["started"][0]
+    approve(runtime, pending_approval(runtime, instance_id), yes=False)
+    data = wait_for(runtime, instance_id, "completed", "faulted")
+    assert data["output"]["outcome"] == "rejected", data.get("error")
+    assert store.list(origin=instance_id) == []
+    assert store.get("PO-2026-0412").po.lines[0].quantity == 450
+    record = [
+        e.payload for e in runtime.audit.entries(f"instance:{instance_id}")
+        if e.kind == "disruption.rejected"
+    ]  # fmt: skip
+    assert record == [
+        {
+            "approval_id": data["output"]["approval"]["approval_id"],
+            "status": "rejected",
+            "decided_by": "e2e-cfo",
+            "comment": "e2e",
+        }
+    ]
+    assert messages(runtime, instance_id) == []
+
+
+def test_a_plan_the_policy_denies_moves_on_to_the_next(runtime: Services) -> None:
+    text = (files("procureflow.policies") / "builtin" / "default.yaml").read_text("utf-8")
+    text = text.replace(
+        "guardrails:\n",
+        "guardrails:\n"
+        "  - name: kowalski-on-hold\n"
+        "    when: action.suppliers.exists(s, s.id == 'SUP-KOWALSKI')\n"
+        "    outcome: deny\n"
+        "    reason: Kowalski is on hold after the audit\n",
+        1,
+    )
+    runtime.extras["policy"] = load_policy(text, "hold.yaml")
+    prepare(runtime)
+    instance_id = ingest(runtime, demo_mail())["started"][0]
+    approval = pending_approval(runtime, instance_id)
+    assert "SUP-KOWALSKI" not in {s["id"] for s in approval["action"]["suppliers"]}
+    denied = [
+        e.payload for e in runtime.audit.entries(f"instance:{instance_id}")
+        if e.kind == "disruption.plan_denied"
+    ]  # fmt: skip
+    assert denied[0]["suppliers"] == ["SUP-KOWALSKI"]
+    assert "Kowalski is on hold after the audit" in denied[0]["reasons"]
