@@ -26,6 +26,7 @@ GROUPS: list[tuple[str, str]] = [
     ("receipts", "receipts"),
     ("milestones", "milestones"),
     ("payments", "payments"),
+    ("orders", "orders"),
 ]
 
 # modules exposing `register(app)` for top-level commands (demo, serve, worker, ...)

@@ -14,6 +14,7 @@ ROUTER_MODULES: list[str] = [
     "master_data",
     "inbox",
     "rfq",
+    "purchase_orders",
     "exceptions",
     "contracts",
     "invoices",
