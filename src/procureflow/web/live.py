@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import signal
+import threading
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -33,10 +36,16 @@ class LiveFeed:
         self.subscribers: set[asyncio.Queue[dict[str, Any] | None]] = set()
         self.last_id: int | None = None
         self.task: asyncio.Task[None] | None = None
+        self.closing = False
+        self.signals_chained = False
 
     async def subscribe(self) -> asyncio.Queue[dict[str, Any] | None]:
-        """A queue receiving every entry written from now on."""
+        """A queue receiving every entry written from now on (``None`` ends the stream)."""
         queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(QUEUE_LIMIT)
+        self._end_streams_on_shutdown()
+        if self.closing:
+            queue.put_nowait(None)
+            return queue
         if self.last_id is None or self.task is None or self.task.done():
             self.last_id = await asyncio.to_thread(last_entry_id, self.engine)
         self.subscribers.add(queue)
@@ -47,6 +56,34 @@ class LiveFeed:
     def unsubscribe(self, queue: asyncio.Queue[dict[str, Any] | None]) -> None:
         """Stop delivering to ``queue``."""
         self.subscribers.discard(queue)
+
+    def close_all(self) -> None:
+        """End every open stream (the server is stopping)."""
+        self.closing = True
+        for queue in list(self.subscribers):
+            with contextlib.suppress(asyncio.QueueFull):
+                queue.put_nowait(None)
+        self.subscribers.clear()
+
+    def _end_streams_on_shutdown(self) -> None:
+        # A server stops only when its responses end, and a stream never does: so the
+        # stop signal (SIGTERM, Ctrl-C) first ends the streams, then does what it did.
+        if self.signals_chained or threading.current_thread() is not threading.main_thread():
+            return
+        self.signals_chained = True
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            previous = signal.getsignal(number)
+
+            def handler(signum: int, frame: Any, previous: Any = previous) -> None:
+                loop.call_soon_threadsafe(self.close_all)
+                if callable(previous):
+                    previous(signum, frame)
+                elif previous == signal.SIG_DFL:
+                    signal.signal(signum, signal.SIG_DFL)
+                    os.kill(os.getpid(), signum)
+
+            signal.signal(number, handler)
 
     async def _poll(self) -> None:
         while self.subscribers:
