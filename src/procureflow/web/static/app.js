@@ -42,11 +42,17 @@
   window.pfToast = toast;
 
   // -- live regions: [data-live=url][data-match=regex on kind][data-stream=exact stream]
+  // a burst of changes refreshes a region once: soon after the first change, then at most
+  // every THROTTLE_MS while changes keep coming
+  var THROTTLE_MS = 250;
   var pending = new Map();
+  var lastRefresh = new Map();
   function refresh(region) {
     if (pending.has(region)) return;
+    var wait = Math.max(30, (lastRefresh.get(region) || 0) + THROTTLE_MS - Date.now());
     pending.set(region, setTimeout(function () {
       pending.delete(region);
+      lastRefresh.set(region, Date.now());
       fetch(region.getAttribute("data-live"), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) {
@@ -62,7 +68,7 @@
           region.dispatchEvent(new CustomEvent("pf:refreshed", { bubbles: true }));
         })
         .catch(function () {});
-    }, 30));
+    }, wait));
   }
 
   function applyTaskState(change) {
