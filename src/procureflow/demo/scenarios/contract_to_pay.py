@@ -7,6 +7,7 @@ too high a price lands in the exception queue for the buyer."""
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -77,7 +78,11 @@ def _then_listening_again(svc: Services, instance_id: str, action: Callable[[], 
 
 
 def run(svc: Services, people: dict[str, Any]) -> ScenarioResult:
-    """Sign, approve, receive, invoice, approve payment; leave one exception open."""
+    """Sign, approve, receive, invoice, approve payment; leave one exception open.
+
+    Invoice numbers are random so that a second demo run on the same database is not
+    (rightly) held as a possible duplicate of the first run's invoice.
+    """
     stores = payables_stores(svc)
     facts = SampleContract(number=f"C-DEMO-{utcnow():%Y%m%d%H%M%S}")
     signed = sign_contract_file(
@@ -116,7 +121,7 @@ def run(svc: Services, people: dict[str, Any]) -> ScenarioResult:
     invoice = receive_invoice(
         svc,
         sample_invoice_ubl(
-            number=f"NW-{facts.number}-1",
+            number=f"NW{uuid.uuid4().hex[:12].upper()}",
             po_number=po_number,
             issue_date=today.isoformat(),
             lines=[
@@ -140,7 +145,7 @@ def run(svc: Services, people: dict[str, Any]) -> ScenarioResult:
     overpriced = receive_invoice(
         svc,
         sample_invoice_ubl(
-            number=f"NW-{facts.number}-2",
+            number=f"NW{uuid.uuid4().hex[:12].upper()}",
             po_number=po_number,
             issue_date=today.isoformat(),
             lines=[Line("4", "Commissioning and acceptance", Decimal(1), Decimal("7200.00"))],
