@@ -1,6 +1,6 @@
 """Paged, filtered reads of one table with the total count: the REST lists' common query.
 
-Used by read-only list endpoints (documents, exceptions, purchase orders …) so that each
+Used by read-only list endpoints (documents, exceptions) so that each
 returns the same shape: the rows of one page, and the number of rows the filter matches
 (sent as the ``X-Total-Count`` header).
 """
@@ -16,7 +16,6 @@ import sqlalchemy as sa
 
 from procureflow.adapters.db.tables_documents import documents
 from procureflow.adapters.db.tables_exceptions import exceptions
-from procureflow.adapters.db.tables_procurement import po_lines, purchase_orders
 from procureflow.errors import NotFound
 
 
@@ -55,10 +54,6 @@ def page(
 RESOURCES: dict[str, tuple[sa.Table, list[Any]]] = {
     "documents": (documents, [documents.c.created_at.desc(), documents.c.sha256]),
     "exceptions": (exceptions, [exceptions.c.opened_at.desc(), exceptions.c.id]),
-    "purchase-orders": (
-        purchase_orders,
-        [purchase_orders.c.created_at.desc(), purchase_orders.c.po_id],
-    ),
 }
 """Read-only resources by their URL name: the table and the order of a page (newest first)."""
 
@@ -72,18 +67,13 @@ def list_resource(
 
 
 def get_resource(engine: sa.Engine, resource: str, key: str) -> dict[str, Any]:
-    """One row of a resource by its primary key (purchase orders with their lines)."""
+    """One row of a resource by its primary key."""
     table, _order = RESOURCES[resource]
     (column,) = table.primary_key.columns
     rows, _total = page(engine, table, filters={column.name: key}, limit=1)
     if not rows:
         raise NotFound(f"no {resource.rstrip('s').replace('-', ' ')} {key!r}", subject=key)
-    found = rows[0]
-    if table is purchase_orders:
-        found["lines"], _ = page(
-            engine, po_lines, filters={"po_id": key}, order_by=[po_lines.c.position], limit=10_000
-        )
-    return found
+    return rows[0]
 
 
 __all__ = ["RESOURCES", "get_resource", "list_resource", "page"]

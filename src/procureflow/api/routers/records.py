@@ -1,5 +1,5 @@
-"""Read-only lists of records whose owners' routers only write: stored documents, the
-exception queue and purchase orders.
+"""Read-only lists of records whose owners' routers only write: stored documents and the
+exception queue.
 
 Every list takes ``limit``/``offset`` and exact-match filters, answers newest first, and
 sends the number of records its filter matches in the ``X-Total-Count`` header.
@@ -93,27 +93,6 @@ async def list_exceptions(
 async def get_exception(svc: ServicesDep, exception_id: str) -> dict[str, Any]:
     """One exception."""
     return await run_in_threadpool(get_resource, svc.engine, "exceptions", exception_id)
-
-
-@router.get("/purchase-orders", tags=["purchase orders"], responses=PAGED)  # type: ignore[arg-type]
-async def list_purchase_orders(
-    svc: ServicesDep,
-    response: Response,
-    supplier_id: Filter = None,
-    status: Filter = None,
-    po_number: Filter = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> list[dict[str, Any]]:
-    """Purchase orders, newest first."""
-    filters = {"supplier_id": supplier_id, "status": status, "po_number": po_number}
-    return await _page(svc, response, "purchase-orders", filters, limit, offset)
-
-
-@router.get("/purchase-orders/{po_id}", tags=["purchase orders"])
-async def get_purchase_order(svc: ServicesDep, po_id: str) -> dict[str, Any]:
-    """One purchase order with its lines."""
-    return await run_in_threadpool(get_resource, svc.engine, "purchase-orders", po_id)
 
 
 __all__ = ["TOTAL_HEADER", "router"]
