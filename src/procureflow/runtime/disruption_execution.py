@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from procureflow.domain.master import MasterDataSet
 from procureflow.domain.purchase_order import PurchaseOrder, PurchaseOrderLine
 from procureflow.domain.sourcing_plans import Allocation, SourcingPlan
 from procureflow.errors import InvalidInput
@@ -135,104 +136,12 @@ def execution_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
         }
 
     def execute(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        proposal, plan = _proposal(args)
+        _, plan = _proposal(args)
         assessment = dict(args.get("assessment") or {})
         master = desk.master.load()
-        key = ctx.idempotency_key
-        created = []
-        reduced = []
-        keys = []
-        ordered: dict[str, int] = {}
         with svc.engine.begin() as conn:
-            for supplier_id, allocations in sorted(_by_supplier(plan).items()):
-                supplier = master.supplier(supplier_id)
-                number = f"PO-R{_short(f'{key}:{supplier_id}')}"
-                po = PurchaseOrder(
-                    po_number=number,
-                    supplier_id=supplier_id,
-                    currency=allocations[0].unit_price.currency,
-                    payment_terms=supplier.payment_terms if supplier else None,
-                    issue_date=ctx.durability.now().date(),
-                    lines=tuple(
-                        PurchaseOrderLine(
-                            line_id=str(i),
-                            description=(
-                                item.description if (item := master.item(a.sku)) else a.sku
-                            ),
-                            quantity=Decimal(a.quantity),
-                            unit_price=a.unit_price.amount,
-                            sku=a.sku,
-                            unit_code="pcs",
-                            category="direct-materials",
-                        )
-                        for i, a in enumerate(allocations, start=1)
-                    ),
-                )
-                po_id = desk.orders.create_po(
-                    po,
-                    f"{key}:po:{supplier_id}",
-                    conn=conn,
-                    origin=ctx.instance_id,
-                    need_by={str(i): a.arrival_date for i, a in enumerate(allocations, start=1)},
-                    extra={"recovery_for": assessment.get("po_numbers") or []},
-                )
-                for a in allocations:
-                    ordered[a.sku.upper()] = ordered.get(a.sku.upper(), 0) + a.quantity
-                created.append(
-                    {
-                        "po_id": po_id,
-                        "po_number": number,
-                        "supplier_id": supplier_id,
-                        "currency": po.currency,
-                        "total": str(po.total),
-                    }
-                )
-                body = "\n".join(
-                    f"  {line.sku}: {line.quantity} pcs at {line.unit_price} {po.currency}"
-                    for line in po.lines
-                )
-                message_key = f"{key}:po:{supplier_id}"
-                mail.queue(
-                    conn, message_key, to=mail.supplier_address(master, supplier_id),
-                    subject=f"Purchase order {number}", body=f"Purchase order {number}\n\n{body}\n",
-                    purpose="purchase_order", supplier_id=supplier_id,
-                )  # fmt: skip
-                keys.append(message_key)
-            for number in assessment.get("po_numbers") or []:
-                stored = desk.orders.find(number, conn=conn)
-                if stored is None:
-                    continue
-                changes = []
-                for line in stored.po.lines:
-                    sku = (line.sku or "").upper()
-                    take = min(line.quantity, Decimal(ordered.get(sku, 0)))
-                    if take <= 0:
-                        continue
-                    ordered[sku] -= int(take)
-                    desk.orders.reduce_quantity(
-                        stored.po_id, line.line_id, line.quantity - take,
-                        f"{key}:reduce:{stored.po.po_number}:{line.line_id}",
-                        reason=f"recovery plan of {ctx.instance_id} sources {take} elsewhere",
-                        conn=conn,
-                    )  # fmt: skip
-                    changes.append(
-                        {"line_id": line.line_id, "sku": line.sku, "before": str(line.quantity),
-                         "after": str(line.quantity - take)}
-                    )  # fmt: skip
-                if changes:
-                    reduced.append({"po_number": stored.po.po_number, "lines": changes})
-                    text = "\n".join(
-                        f"  line {c['line_id']} {c['sku']}: {c['before']} -> {c['after']} pcs"
-                        for c in changes
-                    )
-                    message_key = f"{key}:reduce:{stored.po.po_number}"
-                    mail.queue(
-                        conn, message_key, to=mail.supplier_address(master, stored.po.supplier_id),
-                        subject=f"Change to purchase order {stored.po.po_number}",
-                        body=f"We reduce purchase order {stored.po.po_number}:\n{text}\n",
-                        purpose="po_reduction", supplier_id=stored.po.supplier_id,
-                    )  # fmt: skip
-                    keys.append(message_key)
+            created, ordered, keys = _place_orders(desk, conn, ctx, master, plan, assessment)
+            reduced, more = _reduce_delayed(desk, conn, ctx, master, assessment, ordered)
             svc.audit.append(
                 conn,
                 stream=f"instance:{ctx.instance_id}",
@@ -241,13 +150,132 @@ def execution_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
                 subject=ctx.pointer,
                 payload={"purchase_orders": created, "reduced": reduced},
             )
-        states = mail.deliver(svc, keys)
+        states = mail.deliver(svc, keys + more)
         return {"purchase_orders": created, "reduced": reduced, "messages": states}
 
     return [
         FunctionSpec("disruption.rfq", rfq, description="Requests for quote with signed links"),
         FunctionSpec("disruption.execute", execute, description="POs, reductions, messages (once)"),
     ]
+
+
+def _place_orders(
+    desk: DisruptionDesk,
+    conn: Any,
+    ctx: CallContext,
+    master: MasterDataSet,
+    plan: SourcingPlan,
+    assessment: Mapping[str, Any],
+) -> tuple[list[dict[str, Any]], dict[str, int], list[str]]:
+    """One PO per supplier of the plan and its message; what was ordered per SKU."""
+    key = ctx.idempotency_key
+    created = []
+    keys = []
+    ordered: dict[str, int] = {}
+    for supplier_id, allocations in sorted(_by_supplier(plan).items()):
+        supplier = master.supplier(supplier_id)
+        number = f"PO-R{_short(f'{key}:{supplier_id}')}"
+        po = PurchaseOrder(
+            po_number=number,
+            supplier_id=supplier_id,
+            currency=allocations[0].unit_price.currency,
+            payment_terms=supplier.payment_terms if supplier else None,
+            issue_date=ctx.durability.now().date(),
+            lines=tuple(
+                PurchaseOrderLine(
+                    line_id=str(i),
+                    description=item.description if (item := master.item(a.sku)) else a.sku,
+                    quantity=Decimal(a.quantity),
+                    unit_price=a.unit_price.amount,
+                    sku=a.sku,
+                    unit_code=item.unit if item else "pcs",
+                    category="direct-materials",
+                )
+                for i, a in enumerate(allocations, start=1)
+            ),
+        )
+        po_id = desk.orders.create_po(
+            po,
+            f"{key}:po:{supplier_id}",
+            conn=conn,
+            origin=ctx.instance_id,
+            need_by={str(i): a.arrival_date for i, a in enumerate(allocations, start=1)},
+            extra={"recovery_for": list(assessment.get("po_numbers") or [])},
+        )
+        for a in allocations:
+            ordered[a.sku.upper()] = ordered.get(a.sku.upper(), 0) + a.quantity
+        created.append(
+            {
+                "po_id": po_id,
+                "po_number": number,
+                "supplier_id": supplier_id,
+                "currency": po.currency,
+                "total": str(po.total),
+            }
+        )
+        body = "\n".join(
+            f"  {line.sku}: {line.quantity} {line.unit_code} at {line.unit_price} {po.currency}"
+            for line in po.lines
+        )
+        message_key = f"{key}:po:{supplier_id}"
+        mail.queue(
+            conn, message_key, to=mail.supplier_address(master, supplier_id),
+            subject=f"Purchase order {number}", body=f"Purchase order {number}\n\n{body}\n",
+            purpose="purchase_order", supplier_id=supplier_id,
+        )  # fmt: skip
+        keys.append(message_key)
+    return created, ordered, keys
+
+
+def _reduce_delayed(
+    desk: DisruptionDesk,
+    conn: Any,
+    ctx: CallContext,
+    master: MasterDataSet,
+    assessment: Mapping[str, Any],
+    ordered: dict[str, int],
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The delayed POs reduced by what the plan now buys elsewhere, each supplier told."""
+    key = ctx.idempotency_key
+    reduced = []
+    keys = []
+    left = dict(ordered)
+    for number in assessment.get("po_numbers") or []:
+        stored = desk.orders.find(number, conn=conn)
+        if stored is None:
+            continue
+        changes = []
+        for line in stored.po.lines:
+            sku = (line.sku or "").upper()
+            take = min(line.quantity, Decimal(left.get(sku, 0)))
+            if take <= 0:
+                continue
+            left[sku] -= int(take)
+            desk.orders.reduce_quantity(
+                stored.po_id, line.line_id, line.quantity - take,
+                f"{key}:reduce:{stored.po.po_number}:{line.line_id}",
+                reason=f"recovery plan of {ctx.instance_id} sources {take} elsewhere",
+                conn=conn,
+            )  # fmt: skip
+            changes.append(
+                {"line_id": line.line_id, "sku": line.sku, "before": str(line.quantity),
+                 "after": str(line.quantity - take)}
+            )  # fmt: skip
+        if not changes:
+            continue
+        reduced.append({"po_number": stored.po.po_number, "lines": changes})
+        text = "\n".join(
+            f"  line {c['line_id']} {c['sku']}: {c['before']} -> {c['after']}" for c in changes
+        )
+        message_key = f"{key}:reduce:{stored.po.po_number}"
+        mail.queue(
+            conn, message_key, to=mail.supplier_address(master, stored.po.supplier_id),
+            subject=f"Change to purchase order {stored.po.po_number}",
+            body=f"We reduce purchase order {stored.po.po_number}:\n{text}\n",
+            purpose="po_reduction", supplier_id=stored.po.supplier_id,
+        )  # fmt: skip
+        keys.append(message_key)
+    return reduced, keys
 
 
 __all__ = ["DEFAULT_RFQ_HOURS", "execution_functions", "link_base"]

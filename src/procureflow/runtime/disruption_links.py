@@ -41,6 +41,7 @@ class RfqClaim:
     expires_at: datetime
 
     def to_json(self) -> dict[str, Any]:
+        """The claim as event data (what the waiting playbook correlates on)."""
         return {
             "rfq_id": self.rfq_id,
             "round": self.round_id,
