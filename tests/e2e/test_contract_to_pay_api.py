@@ -41,9 +41,8 @@ def client(engine: sa.Engine, settings: Settings) -> Iterator[TestClient]:
 def test_the_flow_over_rest(client: TestClient) -> None:
     svc: Services = client.app.state.services  # type: ignore[attr-defined]
     add_people(svc)
-    uploaded = client.post(
-        "/api/v1/contracts", files={"file": ("contract.docx", sample_contract_docx())}
-    )
+    docx = sample_contract_docx()
+    uploaded = client.post("/api/v1/contracts", files={"file": ("contract.docx", docx)})
     assert uploaded.status_code == 201, uploaded.text
     contract = uploaded.json()["contract"]
     [instance_id] = uploaded.json()["event"]["started"]
