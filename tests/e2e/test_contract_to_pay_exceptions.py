@@ -109,3 +109,28 @@ def test_a_duplicate_invoice_is_rejected_to_accounts_payable_and_never_paid_twic
     assert wait_invoice_status(runtime, again, "rejected")["status"] == "rejected"
     payments = payables_stores(runtime).payables.payments()
     assert [p["invoice_id"] for p in payments] == [first]
+
+
+def test_a_possible_duplicate_is_reviewed_never_rejected_and_accepting_it_pays(
+    runtime: Services,
+) -> None:
+    _, instance_id, po_number = start_with_approved_po(runtime)
+    _receive(runtime, po_number, 20, instance_id)
+    first = send_invoice(runtime, po_number, [goods(10)], number="NW-0042")
+    approve(runtime, instance_id, "payment")
+    wait_invoice_status(runtime, first, "authorised")
+    wait_listening(runtime, instance_id)
+
+    second = send_invoice(runtime, po_number, [goods(10)], number="NW-0042-B")
+    exception = wait_exception(runtime, second)
+    assert (exception["reason_code"], exception["owner_role"]) == (
+        "possible_duplicate",
+        "accounts_payable",
+    )
+    assert exception["severity"] == "medium"
+    assert payables_stores(runtime).payables.get_invoice(second)["status"] == "exception"
+    resolve(runtime, exception["id"], user="paul", resolution={"action": "accept"})
+    approve(runtime, instance_id, "payment")
+    wait_invoice_status(runtime, second, "authorised")
+    paid = {p["invoice_id"] for p in payables_stores(runtime).payables.payments()}
+    assert paid == {first, second}
