@@ -164,3 +164,18 @@ def test_receipts_and_milestones_sent_as_events_are_recorded(runtime: Services) 
         received_on=date.today(), actor="warehouse",
     )  # fmt: skip
     assert own["event"]["started"] == []
+
+
+def test_a_refused_po_ends_the_instance_and_issues_nothing(runtime: Services) -> None:
+    from tests.e2e.contract_to_pay_support import sign_sample
+    from tests.integration.runtime.helpers import wait_for
+
+    add_people(runtime)
+    contract, instance_id = sign_sample(runtime)
+    assert approve(runtime, instance_id, "purchase_order", approve=False)["status"] == "rejected"
+    done = wait_for(runtime, instance_id, "completed", "faulted")
+    assert done["status"] == "completed", done["error"]
+    assert done["output"]["outcome"] == "po_rejected"
+    stores = payables_stores(runtime)
+    assert stores.contracts.get(contract["contract_id"])["status"] == "po_rejected"
+    assert stores.orders.find("PO-C-2026-0042") is None
