@@ -107,6 +107,7 @@ PAGES = [
     "/playbooks",
     "/playbooks/approval-demo",
     "/policies",
+    "/audit",
 ]
 SOURCES = Path(__file__).resolve().parents[2] / "src" / "procureflow"
 
@@ -149,6 +150,11 @@ def test_every_page_renders_without_script_errors_and_forms_post_with_csrf(
     page.click("#policy-form button[data-simulate]")
     page.wait_for_selector("#policy-answer:not(.error):text('changed')", timeout=30000)
     page.screenshot(path=str(artifacts / "policy-what-if.png"), full_page=True)
+
+    # an auditor-style check of the ledger from its page
+    page.goto(live_server.url + "/audit")
+    page.click("#verify-form button")
+    page.wait_for_selector("#verify-answer:text('\"ok\": true')")
     assert errors == []
 
 

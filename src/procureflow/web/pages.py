@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
+from procureflow.adapters.db.listing import approvals_of_instance, instances_with_approvals
 from procureflow.adapters.db.user_store import User
 from procureflow.runtime.services import Services
 from procureflow.web.graph import playbook_graph
@@ -40,7 +41,7 @@ def overview_data(svc: Services, status: str | None = None) -> dict[str, Any]:
     """Instances (newest first) and the KPIs over the last 500."""
     recent = svc.instances.list_instances(status=status or None, limit=50)
     window = svc.instances.list_instances(limit=500)
-    with_approval = {a["instance_id"] for a in svc.approvals.inbox(limit=5000) if a["instance_id"]}
+    with_approval = instances_with_approvals(svc.engine)
     queue = exception_queue(svc)
     opened = [e["opened_at"] for e in queue.list(limit=1000)] if queue is not None else []
     return {"instances": recent, "kpi": kpis(window, with_approval, opened), "status": status}
@@ -71,7 +72,7 @@ def instance_data(svc: Services, instance_id: str) -> dict[str, Any]:
     document = load_playbook(version.source, version.name).data
     entries = [e.to_json() for e in svc.audit.entries(f"instance:{instance_id}")]
     states = node_states(entries)
-    approvals = [a for a in svc.approvals.inbox(limit=5000) if a["instance_id"] == instance_id]
+    approvals = approvals_of_instance(svc.engine, instance_id)
     return {
         "instance": instance,
         "graph": graph_svg(playbook_graph(document), states),

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from procureflow.adapters.db.listing import page
+from procureflow.adapters.db.listing import instances_with_approvals, latest_ledger_entries, page
 from procureflow.adapters.db.tables_documents import documents
 from procureflow.adapters.db.user_store import User
 from procureflow.runtime.services import Services
@@ -47,7 +47,7 @@ def insights_data(svc: Services) -> dict[str, Any]:
         for task in svc.instances.instance(inst["id"]).get("tasks", []):
             if isinstance(task.get("output"), dict):
                 outputs.append(task["output"])
-    with_approval = {a["instance_id"] for a in svc.approvals.inbox(limit=5000) if a["instance_id"]}
+    with_approval = instances_with_approvals(svc.engine)
     queue = exception_queue(svc)
     opened = [e["opened_at"] for e in queue.list(limit=1000)] if queue is not None else []
     kpi = kpis(window, with_approval, opened)
@@ -116,6 +116,20 @@ async def policies_page(request: Request, user: PageUser) -> HTMLResponse:
     data = active.to_json()
     matrix = approval_matrix_svg(data.get("approval_matrix") or {})
     return render(request, user, "policies.html", policy=data, matrix=matrix)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_page(request: Request, user: PageUser) -> HTMLResponse:
+    """The newest ledger entries (live) and a button to verify every chain and seal."""
+    entries = await run_in_threadpool(latest_ledger_entries, _svc(request).engine)
+    return render(request, user, "audit.html", entries=entries)
+
+
+@router.get("/ui/audit", response_class=HTMLResponse)
+async def audit_fragment(request: Request, user: PageUser) -> HTMLResponse:
+    """The ledger table alone (live refresh)."""
+    entries = await run_in_threadpool(latest_ledger_entries, _svc(request).engine)
+    return render(request, user, "_audit.html", entries=entries)
 
 
 __all__ = ["router"]

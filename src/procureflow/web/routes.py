@@ -41,6 +41,7 @@ NAV = (
     ("/insights", "Insights"),
     ("/playbooks", "Playbooks"),
     ("/policies", "Policies"),
+    ("/audit", "Audit"),
 )
 
 

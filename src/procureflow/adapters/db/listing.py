@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from procureflow.adapters.db.tables import approvals, audit_entries
 from procureflow.adapters.db.tables_documents import documents
 from procureflow.adapters.db.tables_exceptions import exceptions
 from procureflow.errors import NotFound
@@ -51,6 +52,31 @@ def page(
     return [{key: _plain(value) for key, value in row.items()} for row in rows], total
 
 
+def instances_with_approvals(engine: sa.Engine) -> set[str]:
+    """Ids of the instances that asked a person at least once (not touchless)."""
+    with engine.connect() as conn:
+        query = sa.select(approvals.c.instance_id).where(approvals.c.instance_id.is_not(None))
+        return set(conn.execute(query.distinct()).scalars())
+
+
+def approvals_of_instance(engine: sa.Engine, instance_id: str) -> list[dict[str, Any]]:
+    """The approval requests one instance opened, oldest first."""
+    rows, _total = page(
+        engine,
+        approvals,
+        filters={"instance_id": instance_id},
+        order_by=[approvals.c.created_at, approvals.c.id],
+        limit=1000,
+    )
+    return rows
+
+
+def latest_ledger_entries(engine: sa.Engine, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest audit ledger entries, newest first."""
+    rows, _total = page(engine, audit_entries, order_by=[audit_entries.c.id.desc()], limit=limit)
+    return rows
+
+
 RESOURCES: dict[str, tuple[sa.Table, list[Any]]] = {
     "documents": (documents, [documents.c.created_at.desc(), documents.c.sha256]),
     "exceptions": (exceptions, [exceptions.c.opened_at.desc(), exceptions.c.id]),
@@ -76,4 +102,12 @@ def get_resource(engine: sa.Engine, resource: str, key: str) -> dict[str, Any]:
     return rows[0]
 
 
-__all__ = ["RESOURCES", "get_resource", "list_resource", "page"]
+__all__ = [
+    "RESOURCES",
+    "approvals_of_instance",
+    "get_resource",
+    "instances_with_approvals",
+    "latest_ledger_entries",
+    "list_resource",
+    "page",
+]
