@@ -60,6 +60,13 @@ def test_an_approver_watches_an_instance_wait_then_approves_it_and_sees_it_finis
     )
     page.screenshot(path=str(artifacts / "instance-waiting.png"))
 
+    # a buyer sees the request but the server refuses the buyer's approval
+    buyer = browser.new_context().new_page()
+    _login(buyer, live_server, "ben")
+    buyer.goto(live_server.url + "/approvals")
+    buyer.locator("article.approval button.approve").first.click()
+    buyer.wait_for_selector("article.approval .result.error:text(\"needs role 'cfo'\")")
+
     # the CFO approves in the inbox, in a second browser session
     cfo = browser.new_context().new_page()
     _login(cfo, live_server, "carla")
@@ -70,7 +77,8 @@ def test_an_approver_watches_an_instance_wait_then_approves_it_and_sees_it_finis
     card.locator("input[name=comment]").fill("within budget")
     cfo.screenshot(path=str(artifacts / "approvals-inbox.png"))
     card.locator("button.approve").click()
-    cfo.wait_for_selector("article.approval .result:text('approved')", timeout=30000)
+    cfo.wait_for_selector("#toast:text('Decision recorded: approved')", timeout=30000)
+    cfo.wait_for_selector("article.approval", state="detached")  # gone from the pending inbox
 
     # the first page, never reloaded, shows the rest of the playbook running to the end
     page.wait_for_selector(
