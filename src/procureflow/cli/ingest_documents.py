@@ -34,13 +34,17 @@ def ingest_contract(
 ) -> None:
     """Read a contract's terms (with evidence), record it signed and start contract-to-pay.
     An OCDS release package (JSON) records each signed contract it holds."""
+    from procureflow.adapters.llm_contracts import terms_model_from_settings
+    from procureflow.config import get_settings
     from procureflow.documents.contract_terms import extract_contract_terms
 
     data = file.read_bytes()
     if data.lstrip()[:1] == b"{":
         _ingest_ocds(data, file.name, payment_terms, actor, as_json, terms_only)
         return
-    terms = extract_contract_terms(data, file.name)
+    terms = extract_contract_terms(
+        data, file.name, model=terms_model_from_settings(get_settings().llm_model)
+    )
     result: dict[str, Any] = {"file": file.name, "terms": terms.to_json(), "signed": None}
     if not terms_only:
         from procureflow.runtime.payables_intake import sign_terms

@@ -59,8 +59,13 @@ def sign_terms(svc: Services, terms: ContractTerms, *, actor: str, origin: str) 
 def sign_contract_file(
     svc: Services, data: bytes, name: str, *, actor: str, origin: str = "upload"
 ) -> dict[str, Any]:
-    """Read a DOCX/PDF contract's terms, record it signed and start contract-to-pay."""
-    terms = extract_contract_terms(data, name)
+    """Read a DOCX/PDF contract's terms (a configured language model fills in what the
+    rules miss), record it signed and start contract-to-pay."""
+    from procureflow.adapters.llm_contracts import terms_model_from_settings
+
+    terms = extract_contract_terms(
+        data, name, model=terms_model_from_settings(svc.settings.llm_model)
+    )
     return sign_terms(svc, terms, actor=actor, origin=origin)
 
 
