@@ -120,6 +120,8 @@ def test_a_delay_mail_becomes_an_approved_plan_executed_exactly_once(runtime: Se
     assert [p["po_number"] for p in again["purchase_orders"]] == [
         p["po_number"] for p in data["output"]["execution"]["purchase_orders"]
     ]
+    assert again["reduced"] == data["output"]["execution"]["reduced"]
+    assert timeline(runtime, instance_id).count("disruption.executed") == 1
     assert store.count() == DEMO_ORDERS + 1
     assert store.get("PO-2026-0412").po.lines[0].quantity == 0
     assert len(store.changes("PO-2026-0412")) == 1

@@ -109,21 +109,22 @@ def execution_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
                         "skus": [a.sku for a in allocations],
                     }
                 )
-            svc.audit.append(
-                conn,
-                stream=f"instance:{ctx.instance_id}",
-                kind="rfq.sent",
-                actor="procureflow",
-                subject=ctx.pointer,
-                payload={
-                    "round": round_id,
-                    "rank": proposal.get("rank"),
-                    "requests": [
-                        {k: r[k] for k in ("rfq_id", "supplier_id", "to")} for r in requests
-                    ],
-                    "expires_at": expires.isoformat(),
-                },
-            )
+            if mail.first_time(conn, ctx.idempotency_key, "rfq.sent", {}):
+                svc.audit.append(
+                    conn,
+                    stream=f"instance:{ctx.instance_id}",
+                    kind="rfq.sent",
+                    actor="procureflow",
+                    subject=ctx.pointer,
+                    payload={
+                        "round": round_id,
+                        "rank": proposal.get("rank"),
+                        "requests": [
+                            {k: r[k] for k in ("rfq_id", "supplier_id", "to")} for r in requests
+                        ],
+                        "expires_at": expires.isoformat(),
+                    },
+                )
         states = mail.deliver(svc, keys)
         for request, key in zip(requests, keys, strict=True):
             request["delivery"] = states.get(key, "outbox")
@@ -142,14 +143,15 @@ def execution_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
         with svc.engine.begin() as conn:
             created, ordered, keys = _place_orders(desk, conn, ctx, master, plan, assessment)
             reduced, more = _reduce_delayed(desk, conn, ctx, master, assessment, ordered)
-            svc.audit.append(
-                conn,
-                stream=f"instance:{ctx.instance_id}",
-                kind="disruption.executed",
-                actor="procureflow",
-                subject=ctx.pointer,
-                payload={"purchase_orders": created, "reduced": reduced},
-            )
+            if mail.first_time(conn, ctx.idempotency_key, "disruption.executed", {}):
+                svc.audit.append(
+                    conn,
+                    stream=f"instance:{ctx.instance_id}",
+                    kind="disruption.executed",
+                    actor="procureflow",
+                    subject=ctx.pointer,
+                    payload={"purchase_orders": created, "reduced": reduced},
+                )
         states = mail.deliver(svc, keys + more)
         return {"purchase_orders": created, "reduced": reduced, "messages": states}
 
@@ -247,20 +249,32 @@ def _reduce_delayed(
         changes = []
         for line in stored.po.lines:
             sku = (line.sku or "").upper()
-            take = min(line.quantity, Decimal(left.get(sku, 0)))
-            if take <= 0:
-                continue
-            left[sku] -= int(take)
-            desk.orders.reduce_quantity(
-                stored.po_id, line.line_id, line.quantity - take,
-                f"{key}:reduce:{stored.po.po_number}:{line.line_id}",
-                reason=f"recovery plan of {ctx.instance_id} sources {take} elsewhere",
-                conn=conn,
-            )  # fmt: skip
+            change_key = f"{key}:reduce:{stored.po.po_number}:{line.line_id}"
+            done = desk.orders.applied_change(change_key, conn=conn)
+            if done is not None:  # a replay of this step: report what the first run did
+                before, after = (
+                    Decimal(done["before"]["quantity"]),
+                    Decimal(done["after"]["quantity"]),
+                )
+            else:
+                before = line.quantity
+                after = before - min(before, Decimal(left.get(sku, 0)))
+                if after == before:
+                    continue
+                desk.orders.reduce_quantity(
+                    stored.po_id, line.line_id, after, change_key,
+                    reason=f"recovery plan of {ctx.instance_id} sources {before - after} elsewhere",
+                    conn=conn,
+                )  # fmt: skip
+            left[sku] = left.get(sku, 0) - int(before - after)
             changes.append(
-                {"line_id": line.line_id, "sku": line.sku, "before": str(line.quantity),
-                 "after": str(line.quantity - take)}
-            )  # fmt: skip
+                {
+                    "line_id": line.line_id,
+                    "sku": line.sku,
+                    "before": str(before),
+                    "after": str(after),
+                }
+            )
         if not changes:
             continue
         reduced.append({"po_number": stored.po.po_number, "lines": changes})

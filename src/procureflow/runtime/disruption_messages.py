@@ -14,7 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from procureflow.adapters.db.supplier_outbox import keep_message, kept_messages, update_message
+from procureflow.adapters.db.supplier_outbox import (
+    keep_effect,
+    keep_message,
+    kept_messages,
+    update_message,
+)
 from procureflow.adapters.smtp_mailer import MailNotSent, SmtpMailer
 from procureflow.domain.clock import utcnow
 from procureflow.domain.master import MasterDataSet
@@ -59,6 +64,12 @@ def queue(
     )
 
 
+def first_time(conn: Any, key: str, kind: str, payload: dict[str, Any]) -> bool:
+    """True the first time a step records ``kind`` under ``key`` (so its audit entry is
+    written once, even when the step runs again after a crash)."""
+    return keep_effect(conn, f"{key}:{kind}", kind, payload)
+
+
 def deliver(svc: Services, keys: Iterable[str]) -> dict[str, str]:
     """Send the unsent messages among ``keys`` when SMTP is configured; key → state."""
     settings = svc.settings
@@ -96,4 +107,4 @@ def messages(svc: Services, prefix: str) -> list[dict[str, Any]]:
     return [{"key": key, **payload} for key, payload in kept_messages(svc.engine, prefix=prefix)]
 
 
-__all__ = ["deliver", "messages", "queue", "supplier_address"]
+__all__ = ["deliver", "first_time", "messages", "queue", "supplier_address"]

@@ -191,14 +191,15 @@ def pricing_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
                     purpose="price_change_ack", supplier_id=proposal["supplier_id"],
                 )  # fmt: skip
                 keys.append(key)
-            svc.audit.append(
-                conn,
-                stream=f"instance:{ctx.instance_id}",
-                kind="price_change.applied",
-                actor="procureflow",
-                subject=ctx.pointer,
-                payload={"lines": len(applied), "supplier_id": proposal.get("supplier_id")},
-            )
+            if mail.first_time(conn, ctx.idempotency_key, "price_change.applied", {}):
+                svc.audit.append(
+                    conn,
+                    stream=f"instance:{ctx.instance_id}",
+                    kind="price_change.applied",
+                    actor="procureflow",
+                    subject=ctx.pointer,
+                    payload={"lines": len(applied), "supplier_id": proposal.get("supplier_id")},
+                )
         return {"applied": applied, "messages": mail.deliver(svc, keys)}
 
     def resource(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:

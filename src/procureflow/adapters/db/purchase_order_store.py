@@ -15,6 +15,8 @@ one it opens its own):
   conn=None, actor="runtime") -> bool`` — lowers a line's ordered quantity (never raises
   it); True when this call changed it, False when the key was already applied.
 * ``set_unit_price(...)`` — re-prices a line the same way (price-change playbook).
+* ``changes(po_id_or_number)`` — every change, oldest first; ``applied_change(key)`` the
+  one made under a key (so a replayed step can report what it did the first time).
 
 Each write appends an audit entry on stream ``po:<po_number>`` in the same transaction.
 """
@@ -391,6 +393,18 @@ class PurchaseOrderStore:
                 },
             )
         return True
+
+    def applied_change(
+        self, idempotency_key: str, *, conn: sa.Connection | None = None
+    ) -> dict[str, Any] | None:
+        """The change made under ``idempotency_key`` (kind, line, before, after), or None."""
+        with self._tx(conn) as tx:
+            row = tx.execute(
+                sa.select(po_changes).where(po_changes.c.idempotency_key == idempotency_key)
+            ).first()
+        if row is None:
+            return None
+        return {"kind": row.kind, "line_id": row.line_id, "before": row.before, "after": row.after}
 
     def changes(self, po_id_or_number: str) -> builtins.list[dict[str, Any]]:
         """The changes made to an order, oldest first."""

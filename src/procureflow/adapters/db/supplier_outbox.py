@@ -1,7 +1,8 @@
 """Messages to suppliers kept in the outbox (``pf_effects``, kind ``message``).
 
 A message is stored once per idempotency key in the caller's transaction and marked
-sent (or failed, with the error) once a relay took it.
+sent (or failed, with the error) once a relay took it. ``keep_effect`` records any other
+effect the same way, so a step run again can tell that it already happened.
 """
 
 from __future__ import annotations
@@ -17,13 +18,18 @@ from procureflow.domain.clock import utcnow
 KIND = "message"
 
 
-def keep_message(conn: sa.Connection, key: str, payload: dict[str, Any]) -> bool:
-    """Store one message under ``key``; True when this call created it."""
+def keep_effect(conn: sa.Connection, key: str, kind: str, payload: dict[str, Any]) -> bool:
+    """Record one effect under ``key``; True when this call recorded it (False: done before)."""
     return insert_if_absent(
         conn,
         effects,
-        {"idempotency_key": key, "kind": KIND, "payload": payload, "created_at": utcnow()},
+        {"idempotency_key": key, "kind": kind, "payload": payload, "created_at": utcnow()},
     )
+
+
+def keep_message(conn: sa.Connection, key: str, payload: dict[str, Any]) -> bool:
+    """Store one message under ``key``; True when this call created it."""
+    return keep_effect(conn, key, KIND, payload)
 
 
 def kept_messages(
@@ -48,4 +54,4 @@ def update_message(engine: sa.Engine, key: str, payload: dict[str, Any]) -> None
         )
 
 
-__all__ = ["KIND", "keep_message", "kept_messages", "update_message"]
+__all__ = ["KIND", "keep_effect", "keep_message", "kept_messages", "update_message"]
