@@ -179,3 +179,16 @@ def test_a_refused_po_ends_the_instance_and_issues_nothing(runtime: Services) ->
     stores = payables_stores(runtime)
     assert stores.contracts.get(contract["contract_id"])["status"] == "po_rejected"
     assert stores.orders.find("PO-C-2026-0042") is None
+
+
+def test_an_invoice_sent_before_the_po_is_approved_waits_for_it(runtime: Services) -> None:
+    from tests.e2e.contract_to_pay_support import sign_sample
+
+    add_people(runtime)
+    _, instance_id = sign_sample(runtime)
+    early = send_invoice(runtime, "PO-C-2026-0042", [goods(20)], number="EARLY-1")
+    assert payables_stores(runtime).payables.get_invoice(early)["status"] == "received"
+    assert exception_queue(runtime).list(subject_type="invoice", subject_id=early) == []
+    approve(runtime, instance_id, "purchase_order")
+    picked = wait_exception(runtime, early)
+    assert picked["reason_code"] == "missing_receipt"

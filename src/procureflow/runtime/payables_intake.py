@@ -16,6 +16,7 @@ from typing import Any
 
 from procureflow.documents.contract_terms import ContractTerms, extract_contract_terms
 from procureflow.documents.einvoice import parse_einvoice
+from procureflow.domain.invoice import Invoice
 from procureflow.domain.purchase_order import line_key
 from procureflow.errors import InvalidInput, NotFound
 from procureflow.runtime.dispatch import EventDispatcher
@@ -79,23 +80,49 @@ def sign_ocds_release(
     return [sign_terms(svc, terms, actor=actor, origin="ocds") for terms in found]
 
 
+def _intake_problem(svc: Services, invoice: Invoice) -> tuple[str, str] | None:
+    """Why no contract-to-pay instance will pick this invoice up, or None when one will.
+
+    An invoice quoting a PO still awaiting approval waits for it (the instance matches
+    it once the PO is issued)."""
+    from procureflow.runtime.payables_functions import po_number_for
+    from procureflow.runtime.payables_settlement import po_fully_invoiced
+
+    stores = payables_stores(svc)
+    reference = invoice.order_reference
+    if not reference:
+        return "missing_po", "quotes no purchase order"
+    if stores.orders.find(reference) is None:
+        pending = any(
+            c["status"] == "signed" and po_number_for(c) == reference
+            for c in stores.contracts.list_contracts()
+        )
+        return None if pending else ("missing_po", f"quotes {reference}, which is no open PO")
+    if not invoice.is_credit_note and po_fully_invoiced(stores, reference):
+        return "po_fully_invoiced", f"quotes {reference}, which is invoiced in full already"
+    return None
+
+
 def receive_invoice(svc: Services, data: bytes, name: str, *, actor: str) -> dict[str, Any]:
-    """Parse an e-invoice (refused before anything is stored when bad), keep it, announce it."""
+    """Parse an e-invoice (refused before anything is stored when bad), keep it, announce it.
+
+    An invoice no playbook will match (no or unknown PO, a PO invoiced in full) goes to
+    the exception queue for accounts payable at once."""
     invoice = parse_einvoice(data, name)
     stores = payables_stores(svc)
     stored = stores.payables.add_invoice(invoice, file_name=name, actor=actor)
-    if not invoice.order_reference or stores.orders.find(invoice.order_reference) is None:
+    problem = _intake_problem(svc, invoice)
+    if problem is not None:
         from procureflow.runtime.exception_functions import exception_queue
 
-        quoted = invoice.order_reference or "no purchase order"
+        reason, why = problem
         exception_queue(svc).raise_exception(
             severity="medium",
             owner_role="accounts_payable",
-            reason_code="missing_po",
+            reason_code=reason,
             subject_type="invoice",
             subject_id=stored["invoice_id"],
-            title=f"Invoice {invoice.number} from {invoice.supplier.name} quotes {quoted}, "
-            "which is not an open purchase order",
+            title=f"Invoice {invoice.number} from {invoice.supplier.name} {why}",
             detail={"po_number": invoice.order_reference, "file": name},
             source="invoice intake",
             actor=actor,
