@@ -30,6 +30,7 @@ from procureflow.agents.risk_monitor_notice import notice_from_event
 from procureflow.errors import InvalidInput
 from procureflow.policies import Policy, load_default_policy
 from procureflow.runtime import disruption_planning as planning
+from procureflow.runtime.disruption_messages import first_time
 from procureflow.runtime.ports import CallContext, FunctionSpec
 from procureflow.runtime.services import Services
 
@@ -58,14 +59,17 @@ class DisruptionDesk:
         )
 
     def record(self, ctx: CallContext, kind: str, payload: Mapping[str, Any]) -> None:
-        """One audit entry on the instance's stream."""
-        self.svc.audit.record(
-            stream=f"instance:{ctx.instance_id}",
-            kind=kind,
-            actor="procureflow",
-            subject=ctx.pointer,
-            payload=dict(payload),
-        )
+        """One audit entry on the instance's stream, once per step (a re-run adds none)."""
+        with self.svc.engine.begin() as conn:
+            if first_time(conn, ctx.idempotency_key, kind, {}):
+                self.svc.audit.append(
+                    conn,
+                    stream=f"instance:{ctx.instance_id}",
+                    kind=kind,
+                    actor="procureflow",
+                    subject=ctx.pointer,
+                    payload=dict(payload),
+                )
 
     def open_orders_json(self) -> list[dict[str, Any]]:
         """Every open PO as JSON (for the finance baseline and PO reductions)."""
