@@ -93,6 +93,9 @@ def test_the_whole_flow_from_the_command_line(
     approve(runtime, instance_id, "payment")
     wait_invoice_status(runtime, received["invoice"]["invoice_id"], "authorised")
 
+    invoices = _json(cli, "payments", "invoices", "--po", po_number)
+    assert isinstance(invoices, list)
+    assert [(i["status"], i["reason_codes"]) for i in invoices] == [("authorised", ["matched"])]
     listed = _json(cli, "payments", "list", "--status", "authorised")
     assert isinstance(listed, list) and len(listed) == 1
     assert Decimal(listed[0]["amount"]["amount"]) == Decimal("34986.00")  # 35,700 less 2 %

@@ -1,4 +1,5 @@
-"""``procureflow payments list|export``: authorised payments and the pain.001 bank file."""
+"""``procureflow payments list|invoices|export``: authorised payments, the invoices
+behind them (with match reason codes) and the pain.001 bank file."""
 
 from __future__ import annotations
 
@@ -27,6 +28,27 @@ def list_payments(
     with context.store() as svc:
         rows = payables_stores(svc).payables.payments(status=status)
     emit(rows, as_json=as_json, human=_show)
+
+
+@app.command("invoices")
+@one_line_errors
+def list_invoices(
+    po_number: str = typer.Option(None, "--po", help="Only this PO's invoices"),
+    status: str = typer.Option(
+        None, "--status", help="received, exception, authorised, exported, rejected, credited"
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Invoices received, with their status and the reason codes of their last match."""
+    from procureflow.runtime.payables_stores import payables_stores
+
+    with context.store() as svc:
+        store = payables_stores(svc).payables
+        rows = store.list_invoices(po_number=po_number, status=status)
+        for row in rows:
+            matches = store.match_results(row["invoice_id"])
+            row["reason_codes"] = matches[-1]["reason_codes"] if matches else []
+    emit(rows, as_json=as_json, human=_show_invoices)
 
 
 @app.command("export")
@@ -75,6 +97,21 @@ def _show(rows: list[dict[str, Any]]) -> None:
     console.print(table)
 
 
+def _show_invoices(rows: list[dict[str, Any]]) -> None:
+    table = Table("invoice", "number", "supplier", "PO", "amount", "status", "reasons")
+    for i in rows:
+        table.add_row(
+            i["invoice_id"],
+            i["number"],
+            i["supplier_name"],
+            i["po_number"] or "-",
+            f"{i['amount']['amount']} {i['amount']['currency']}",
+            i["status"],
+            ", ".join(i["reason_codes"]) or "-",
+        )
+    console.print(table)
+
+
 def _show_export(r: dict[str, Any]) -> None:
     console.print(
         f"{len(r['payments'])} payments, {r['total']} {r['currency']}, message {r['message_id']} "
@@ -83,4 +120,4 @@ def _show_export(r: dict[str, Any]) -> None:
     )
 
 
-__all__ = ["app", "export", "list_payments"]
+__all__ = ["app", "export", "list_invoices", "list_payments"]
