@@ -1,5 +1,6 @@
-"""``procureflow contracts list|show|screening-import``: signed contracts, their
-onboarding checklist and compliance record, and the denied-party list."""
+"""``procureflow contracts list|show|bank-details|screening-import``: signed contracts,
+their onboarding checklist and compliance record, the supplier's bank account, and the
+denied-party list."""
 
 from __future__ import annotations
 
@@ -45,6 +46,28 @@ def show(
         found["milestones"] = stores.contracts.milestones(cid)
         found["certificates"] = stores.contracts.certificates(cid)
     emit(found, as_json=as_json, human=_show_one)
+
+
+@app.command("bank-details")
+@one_line_errors
+def bank_details(
+    contract: str = typer.Argument(..., help="Contract id, contract number or PO number"),
+    iban: str = typer.Option(..., "--iban", help="The supplier's IBAN"),
+    bic: str = typer.Option(None, "--bic", help="The supplier's BIC"),
+    actor: str = typer.Option("cli", "--by", help="Who confirmed it (recorded)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Confirm or correct the supplier's bank account (validated); payments use it."""
+    from procureflow.runtime.payables_onboarding import set_bank_details
+    from procureflow.runtime.payables_stores import payables_stores
+
+    with context.store() as svc:
+        done = set_bank_details(payables_stores(svc), contract, iban, bic, actor=actor)
+    emit(
+        done,
+        as_json=as_json,
+        human=lambda r: console.print(f"bank details of {r['contract_id']}: {r['iban']}"),
+    )
 
 
 @app.command("screening-import")
@@ -94,4 +117,4 @@ def _show_one(c: dict[str, Any]) -> None:
     console.print(certs)
 
 
-__all__ = ["app", "list_contracts", "screening_import", "show"]
+__all__ = ["app", "bank_details", "list_contracts", "screening_import", "show"]

@@ -101,6 +101,24 @@ def run_onboarding(stores: PayablesStores, contract_id: str, today: date) -> dic
     }
 
 
+def set_bank_details(
+    stores: PayablesStores, contract_id: str, iban: str, bic: str | None, *, actor: str
+) -> dict[str, Any]:
+    """Accounts payable confirms or corrects the supplier's account: validated (InvalidInput
+    naming the problem, nothing changed), then the ``bank_details`` task is done with it
+    and later payments use it."""
+    contract = stores.contracts.get(contract_id)
+    owner = contract["supplier_name"]
+    compact = validate_iban(iban, owner=owner)
+    checked_bic = validate_bic(bic, owner=owner, iban=compact) if bic else None
+    detail = {"iban": compact, "bic": checked_bic, "confirmed_by": actor}
+    stores.contracts.put_task(
+        contract["contract_id"], "bank_details", owner_role="accounts_payable", status="done",
+        detail=detail,
+    )  # fmt: skip
+    return {"contract_id": contract["contract_id"], "task": "bank_details", **detail}
+
+
 def record_compliance(stores: PayablesStores, contract_id: str, today: date) -> dict[str, Any]:
     """The compliance record: each required certificate with its expiry and status."""
     contract = stores.contracts.get(contract_id)
@@ -118,6 +136,7 @@ def record_compliance(stores: PayablesStores, contract_id: str, today: date) -> 
 
 __all__ = [
     "bank_details_check",
+    "set_bank_details",
     "certificate_status",
     "certificates_check",
     "record_compliance",

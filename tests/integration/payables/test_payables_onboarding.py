@@ -143,3 +143,22 @@ def test_a_payment_step_run_twice_pays_once(stores: PayablesStores) -> None:
 
     assert pay()["payment_id"] == pay()["payment_id"]
     assert len(stores.payables.payments()) == 1
+
+
+def test_accounts_payable_corrects_a_bad_iban_and_the_task_is_done(stores: PayablesStores) -> None:
+    from procureflow.runtime.payables_onboarding import set_bank_details
+
+    facts = SampleContract(supplier_iban="DE89 3704 0044 0532 0130 01")
+    contract_id = _sign(stores, facts)
+    run_onboarding(stores, contract_id, TODAY)
+    with pytest.raises(InvalidInput, match="IBAN 'DE00' of Nordwind Anlagenbau GmbH"):
+        set_bank_details(stores, contract_id, "DE00", None, actor="paul")
+    tasks = {t["task"]: t for t in stores.contracts.tasks(contract_id)}
+    assert tasks["bank_details"]["status"] == "open"
+    done = set_bank_details(
+        stores, contract_id, "DE02 1203 0000 0000 2020 51", "BYLADEM1001", actor="paul"
+    )
+    assert done["iban"] == "DE02120300000000202051"
+    tasks = {t["task"]: t for t in stores.contracts.tasks(contract_id)}
+    assert tasks["bank_details"]["status"] == "done"
+    assert tasks["bank_details"]["detail"]["confirmed_by"] == "paul"

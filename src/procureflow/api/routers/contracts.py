@@ -9,18 +9,19 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, File, UploadFile
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from procureflow.api.auth import DOCUMENT_EDITORS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.payables_uploads import CONTRACT_LIMIT, read_limited
 from procureflow.api.routers.documents import DocumentsDep
-from procureflow.errors import Conflict
+from procureflow.errors import Conflict, Forbidden
 from procureflow.runtime.payables_intake import (
     complete_milestone,
     sign_contract_file,
     sign_ocds_release,
 )
+from procureflow.runtime.payables_onboarding import set_bank_details
 from procureflow.runtime.payables_stores import payables_stores
 
 router = APIRouter(prefix="/contracts", tags=["contracts"], dependencies=[access(DOCUMENT_EDITORS)])
@@ -28,6 +29,11 @@ router = APIRouter(prefix="/contracts", tags=["contracts"], dependencies=[access
 
 class MilestoneDone(BaseModel):
     completed_on: date | None = None
+
+
+class BankDetails(BaseModel):
+    iban: str = Field(min_length=15, max_length=40)
+    bic: str | None = Field(None, min_length=8, max_length=11)
 
 
 @router.post("", status_code=201)
@@ -105,6 +111,16 @@ def complete(
         on=body.completed_on or date.today(),
         actor=user.id,
     )
+
+
+@router.put("/{contract_id}/bank-details")
+def put_bank_details(
+    svc: ServicesDep, user: CurrentUser, contract_id: str, body: BankDetails
+) -> dict[str, Any]:
+    """Accounts payable confirms or corrects the supplier's account (validated)."""
+    if "accounts_payable" not in user.roles and "admin" not in user.roles:
+        raise Forbidden("bank details are confirmed by accounts payable")
+    return set_bank_details(payables_stores(svc), contract_id, body.iban, body.bic, actor=user.id)
 
 
 @router.post("/screening/{list_name}")
