@@ -91,7 +91,8 @@ def execution_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
                 body = (
                     f"Request for quote {rfq_id}\n\nPlease confirm that you can supply:\n"
                     f"{lines}\n\nConfirm: {confirm}\nDecline: {decline}\n\n"
-                    f"The links are valid until {expires.isoformat()}."
+                    f"The links are valid until {expires.isoformat()}. Answering through "
+                    f"our supplier portal instead, quote round {round_id}."
                 )
                 key = f"{ctx.idempotency_key}:rfq:{supplier_id}"
                 mail.queue(

@@ -21,6 +21,7 @@ from tests.e2e.disruption_helpers import (
     ingest,
     pending_approval,
     prepare,
+    rfq_round,
     timeline,
     wait_for,
 )
@@ -192,3 +193,47 @@ def test_a_plan_the_policy_denies_moves_on_to_the_next(runtime: Services) -> Non
     ]  # fmt: skip
     assert denied[0]["suppliers"] == ["SUP-KOWALSKI"]
     assert "Kowalski is on hold after the audit" in denied[0]["reasons"]
+
+
+def test_a_small_portal_price_change_is_accepted_without_a_person(runtime: Services) -> None:
+    store = prepare(runtime)
+    event = new_event(
+        type="supplier.price_changed",
+        source="https://portal.example",
+        data={
+            "supplier_id": "SUP-MIDWEST",
+            "skus": ["BRG-NU310"],
+            "price_change_pct": "3",
+            "effective_date": "2027-01-01",
+            "as_of": "2026-11-23",
+        },
+    )
+    instance_id = EventDispatcher(runtime).ingest(event, actor="portal").started[0]
+    data = wait_for(runtime, instance_id, "completed", "faulted")
+    assert data["output"]["outcome"] == "accepted", data.get("error")
+    assert data["output"]["guard"]["outcome"] == "allow"
+    assert [a for a in runtime.approvals.inbox() if a["instance_id"] == instance_id] == []
+    prices = {line.sku: line.unit_price for line in store.get("PO-2026-0431").po.lines}
+    assert prices == {"BRG-6308-2RS": Decimal("7.80"), "BRG-NU310": Decimal("39.14")}
+
+
+def test_a_portal_decline_quoting_the_round_reroutes(runtime: Services) -> None:
+    prepare(runtime)
+    instance_id = ingest(runtime, demo_mail())["started"][0]
+    approve(runtime, pending_approval(runtime, instance_id))
+    first = rfq_round(runtime, instance_id, 1)
+    mail = messages(runtime, instance_id)[0]
+    assert f"quote round {first['round']}" in mail["body"]
+    decline = new_event(
+        type="supplier.declined",
+        source="https://portal.example",
+        data={
+            "round": first["round"],
+            "supplier_id": "SUP-KOWALSKI",
+            "decision": "declined",
+            "reason": "plant shut for inventory",
+        },
+    )
+    assert EventDispatcher(runtime).ingest(decline, actor="portal").delivered == [instance_id]
+    second = pending_approval(runtime, instance_id)
+    assert "SUP-KOWALSKI" not in {s["id"] for s in second["action"]["suppliers"]}
