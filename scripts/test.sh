@@ -18,5 +18,6 @@ echo "== mypy"; .venv/bin/mypy
 
 echo "== tests on SQLite"
 .venv/bin/pytest -q -p no:cacheprovider "$@"
-echo "== tests on PostgreSQL"
-PROCUREFLOW_TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest -q -p no:cacheprovider -m "not libreoffice and not browser" "$@"
+echo "== tests on PostgreSQL (the ones that use a database)"
+PROCUREFLOW_TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest -q -p no:cacheprovider \
+  -m "not libreoffice and not browser" tests/integration tests/api tests/e2e "$@"
