@@ -34,7 +34,11 @@ def list_payments(svc: ServicesDep, status: str | None = None) -> list[dict[str,
     return payables_stores(svc).payables.payments(status=status)
 
 
-@router.post("/export")
+@router.post(
+    "/export",
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {}}, "description": "pain.001.001.03"}},
+)
 def export(svc: ServicesDep, user: CurrentUser, body: ExportRequest) -> Response:
     """The ISO 20022 pain.001.001.03 file of every authorised payment (schema-valid); the
     payments are marked exported."""
