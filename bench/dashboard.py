@@ -48,6 +48,9 @@ LISTS = [
     "/api/v1/playbooks",
     "/api/v1/audit/entries?limit=50",
     "/api/v1/master-data/suppliers?limit=50",
+    "/api/v1/documents?limit=50",
+    "/api/v1/exceptions?limit=50",
+    "/api/v1/purchase-orders",
 ]
 
 
