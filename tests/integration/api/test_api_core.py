@@ -131,3 +131,15 @@ def test_openapi_documents_the_event_endpoint(api: tuple[TestClient, dict[str, s
     spec = client.get("/openapi.json").json()
     assert "/api/v1/events" in spec["paths"]
     assert "post" in spec["paths"]["/api/v1/events"]
+
+
+def test_lists_carry_the_total_count(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, auth = api
+    for i in range(3):
+        client.post("/api/v1/events", json=_event(f"count-{i}"), headers=auth)
+    page = client.get("/api/v1/events", params={"limit": 2}, headers=auth)
+    assert page.status_code == 200
+    assert len(page.json()) == 2
+    assert page.headers["X-Total-Count"] == "3"
+    assert client.get("/api/v1/instances", headers=auth).headers["X-Total-Count"].isdigit()
+    assert client.get("/api/v1/approvals", headers=auth).headers["X-Total-Count"] == "0"

@@ -158,6 +158,16 @@ class ApprovalStore:
         with self.engine.connect() as conn:
             return [approval_json(r) for r in conn.execute(query.limit(limit).offset(offset))]
 
+    def count(self, *, status: str | None = None, role: str | None = None) -> int:
+        """How many requests match the filters of :meth:`inbox`."""
+        query = sa.select(sa.func.count()).select_from(approvals)
+        if status:
+            query = query.where(approvals.c.status == status)
+        if role:
+            query = query.where(approvals.c.role == role)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def decide(
         self,
         approval_id: str,

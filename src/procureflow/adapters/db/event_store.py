@@ -105,6 +105,14 @@ class EventStore:
             for r in rows
         ]
 
+    def count(self, *, type: str | None = None) -> int:
+        """How many events match the filter of :meth:`recent`."""
+        query = sa.select(sa.func.count()).select_from(events)
+        if type:
+            query = query.where(events.c.type == type)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     # subscriptions -----------------------------------------------------------------
     def subscribe(
         self,

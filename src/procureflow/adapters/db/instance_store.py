@@ -358,6 +358,16 @@ class InstanceStore:
             rows = conn.execute(query.limit(limit).offset(offset)).all()
         return [_instance_json(r) for r in rows]
 
+    def count_instances(self, *, status: str | None = None, name: str | None = None) -> int:
+        """How many instances match the filters of :meth:`list_instances`."""
+        query = sa.select(sa.func.count()).select_from(instances)
+        if status:
+            query = query.where(instances.c.status == status)
+        if name:
+            query = query.where(instances.c.name == name)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def instances_with_status(self, status: str) -> list[str]:
         """Ids of every instance in ``status`` (used to resume work after a restart)."""
         with self.engine.connect() as conn:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from procureflow.api.auth import APPROVERS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.api.routers.records import PAGED, TOTAL_HEADER
 from procureflow.runtime.approvals import decide
 
 router = APIRouter(prefix="/approvals", tags=["approvals"], dependencies=[access(APPROVERS)])
@@ -23,18 +24,19 @@ class ApprovalDecision(BaseModel):
     comment: str | None = Field(default=None, max_length=2000)
 
 
-@router.get("")
+@router.get("", responses=PAGED)
 def list_approvals(
     svc: ServicesDep,
+    response: Response,
     status: str | None = Query("pending"),
     role: str | None = None,
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> list[dict[str, Any]]:
-    """Approval requests, oldest first."""
-    return svc.approvals.inbox(
-        status=None if status == "all" else status, role=role, limit=limit, offset=offset
-    )
+    """Approval requests, oldest first; the number matching in all is in ``X-Total-Count``."""
+    wanted = None if status == "all" else status
+    response.headers[TOTAL_HEADER] = str(svc.approvals.count(status=wanted, role=role))
+    return svc.approvals.inbox(status=wanted, role=role, limit=limit, offset=offset)
 
 
 @router.get("/{approval_id}")

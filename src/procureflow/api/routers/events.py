@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from procureflow.api.auth import REQUESTERS, access
 from procureflow.api.deps import ServicesDep
+from procureflow.api.routers.records import PAGED, TOTAL_HEADER
 from procureflow.runtime.dispatch import EventDispatcher
 
 router = APIRouter(prefix="/events", tags=["events"], dependencies=[access(REQUESTERS)])
@@ -45,12 +46,14 @@ async def post_event(
     return result.to_json()
 
 
-@router.get("")
+@router.get("", responses=PAGED)
 def list_events(
     svc: ServicesDep,
+    response: Response,
     type: str | None = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> list[dict[str, Any]]:
-    """Received events, newest first."""
+    """Received events, newest first; the number matching in all is in ``X-Total-Count``."""
+    response.headers[TOTAL_HEADER] = str(svc.events.count(type=type))
     return svc.events.recent(type=type, limit=limit, offset=offset)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from procureflow.api.auth import REQUESTERS, access
 from procureflow.api.deps import ServicesDep
+from procureflow.api.routers.records import PAGED, TOTAL_HEADER
 from procureflow.runtime.launch import start_instance
 
 router = APIRouter(prefix="/instances", tags=["instances"], dependencies=[access(REQUESTERS)])
@@ -25,15 +26,19 @@ class InstanceCreate(BaseModel):
     input: Any = Field(default_factory=dict)
 
 
-@router.get("")
+@router.get("", responses=PAGED)
 def list_instances(
     svc: ServicesDep,
+    response: Response,
     status_: Status | None = Query(None, alias="status"),
     playbook: str | None = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> list[dict[str, Any]]:
-    """Instances, newest first."""
+    """Instances, newest first; the number matching in all is in ``X-Total-Count``."""
+    response.headers[TOTAL_HEADER] = str(
+        svc.instances.count_instances(status=status_, name=playbook)
+    )
     return svc.instances.list_instances(status=status_, name=playbook, limit=limit, offset=offset)
 
 

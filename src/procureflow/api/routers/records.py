@@ -19,7 +19,7 @@ from procureflow.api.deps import ServicesDep
 router = APIRouter(dependencies=[SignedIn])
 
 TOTAL_HEADER = "X-Total-Count"
-PAGED = {
+PAGED: dict[int | str, dict[str, Any]] = {
     200: {
         "headers": {
             TOTAL_HEADER: {
@@ -49,7 +49,7 @@ async def _page(
     return rows
 
 
-@router.get("/documents", tags=["documents"], responses=PAGED)  # type: ignore[arg-type]
+@router.get("/documents", tags=["documents"], responses=PAGED)
 async def list_documents(
     svc: ServicesDep,
     response: Response,
@@ -64,7 +64,7 @@ async def list_documents(
     return await _page(svc, response, "documents", filters, limit, offset)
 
 
-@router.get("/exceptions", tags=["exceptions"], responses=PAGED)  # type: ignore[arg-type]
+@router.get("/exceptions", tags=["exceptions"], responses=PAGED)
 async def list_exceptions(
     svc: ServicesDep,
     response: Response,
