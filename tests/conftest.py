@@ -131,3 +131,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(_exit_status[0])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_postgres_schema() -> None:
+    """On Postgres, start the run from empty schemas: no table or migration state left
+    by an earlier run (or an interrupted one) can leak into this one."""
+    if not on_postgres():
+        return
+    eng = create_engine(POSTGRES_URL)
+    try:
+        with eng.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS dbos CASCADE")
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        eng.dispose()
