@@ -192,3 +192,28 @@ def test_an_invoice_sent_before_the_po_is_approved_waits_for_it(runtime: Service
     approve(runtime, instance_id, "purchase_order")
     picked = wait_exception(runtime, early)
     assert picked["reason_code"] == "missing_receipt"
+
+
+def test_a_payment_hold_keeps_the_supplier_out_of_the_bank_file_until_released(
+    runtime: Services,
+) -> None:
+    import pytest
+
+    from procureflow.errors import InvalidInput
+    from procureflow.runtime.monitors import payment_holds
+
+    contract, instance_id, po_number = start_with_approved_po(runtime)
+    _receive_all(runtime, instance_id, po_number)
+    invoice_id = send_invoice(runtime, po_number, [goods(20)])
+    approve(runtime, instance_id, "payment")
+    wait_invoice_status(runtime, invoice_id, "authorised")
+    holds = payment_holds(runtime)
+    holds.place(
+        contract["supplier_id"], "certificate.expired", {"certificate": "ISO 9001"}, by="monitor"
+    )
+    with pytest.raises(InvalidInput, match="on hold: PAY-.* \\(certificate.expired\\)"):
+        export_authorised_payments(runtime, DEBTOR, actor="paul")
+    assert payables_stores(runtime).payables.payments()[0]["status"] == "authorised"
+    holds.release(contract["supplier_id"], "certificate.expired", by="lea")
+    exported = export_authorised_payments(runtime, DEBTOR, actor="paul")
+    assert exported["held"] == {} and len(exported["payments"]) == 1

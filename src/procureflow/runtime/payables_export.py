@@ -3,7 +3,8 @@
 
 Matched credit notes of a supplier are offset in full against that supplier's payments
 in the file (largest payment first; a payment is never taken below one cent) and marked
-``offset``; a credit note the file cannot absorb waits for the next one.
+``offset``; a credit note the file cannot absorb waits for the next one. Payments to a
+supplier with an active payment hold are left out (still authorised) and listed.
 """
 
 from __future__ import annotations
@@ -64,6 +65,24 @@ def _offsets(
     return reductions, notes, used
 
 
+def _held(svc: Services, stores: PayablesStores, due: list[dict[str, Any]]) -> dict[str, str]:
+    """Payments to suppliers with an active payment hold (placed by the monitors, e.g. for
+    an expired certificate): payment id → reasons. They stay authorised for a later file."""
+    from procureflow.runtime.monitors import payment_holds
+
+    reasons: dict[str, list[str]] = {}
+    for hold in payment_holds(svc).list(active=True):
+        reasons.setdefault(hold["supplier_id"], []).append(hold["reason_code"])
+    held: dict[str, str] = {}
+    for payment in due:
+        if not payment["po_number"]:
+            continue
+        supplier_id = stores.contracts.get(payment["po_number"])["supplier_id"]
+        if supplier_id in reasons:
+            held[payment["payment_id"]] = ", ".join(reasons[supplier_id])
+    return held
+
+
 def export_authorised_payments(
     svc: Services, debtor: Debtor, *, actor: str, currency: str | None = None
 ) -> dict[str, Any]:
@@ -78,6 +97,13 @@ def export_authorised_payments(
     ]
     if not due:
         raise InvalidInput(f"no authorised payments in {wanted} to export")
+    held = _held(svc, stores, due)
+    due = [p for p in due if p["payment_id"] not in held]
+    if not due:
+        raise InvalidInput(
+            f"every authorised payment in {wanted} is on hold: "
+            + "; ".join(f"{pid} ({why})" for pid, why in held.items())
+        )
     reductions, notes, used = _offsets(stores, due, wanted)
     transfers = []
     amounts: dict[str, Decimal] = {}
@@ -115,6 +141,7 @@ def export_authorised_payments(
         "total": str(sum(amounts.values())),
         "currency": wanted,
         "credit_notes_offset": used,
+        "held": held,
         "document": document,
     }
 
