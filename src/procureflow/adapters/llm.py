@@ -75,4 +75,51 @@ def mail_extractor_from_settings(llm_model: str | None) -> PydanticAiMailExtract
     return PydanticAiMailExtractor(llm_model.strip())
 
 
-__all__ = ["MAIL_INSTRUCTIONS", "PydanticAiMailExtractor", "mail_extractor_from_settings"]
+MESSAGE_INSTRUCTIONS = """\
+You write short, courteous business emails from a manufacturer's purchasing department
+to a supplier. You receive a draft; rewrite it as a clear message in the draft's
+language. Keep every link, number, item code, quantity, price and date EXACTLY as
+written in the draft, character for character. Do not add facts, promises or
+conditions that are not in the draft. Answer with the message body only."""
+
+
+class PydanticAiMessageWriter:
+    """A :class:`~procureflow.agents.message_writing.MessageWriter` on a pydantic-ai model."""
+
+    def __init__(self, model: Model | str, *, retries: int = 1) -> None:
+        self.model = model
+        self.retries = retries
+        self._agent: Any = None
+
+    def write(self, *, purpose: str, draft: str) -> str:
+        """The model's rewrite of ``draft`` (checked by the caller before use)."""
+        if self._agent is None:
+            try:
+                from pydantic_ai import Agent
+            except ImportError as exc:
+                raise ConfigError(
+                    "llm_model is set but pydantic-ai is not installed: "
+                    "pip install 'procureflow[llm]'"
+                ) from exc
+            self._agent = Agent(
+                self.model, output_type=str, instructions=MESSAGE_INSTRUCTIONS, retries=self.retries
+            )
+        result = self._agent.run_sync(f"Purpose: {purpose}\n\nDraft:\n{draft[:20000]}")
+        return str(result.output)
+
+
+def message_writer_from_settings(llm_model: str | None) -> PydanticAiMessageWriter | None:
+    """The message writer for the configured model, or ``None`` when no model is set."""
+    if not llm_model or not llm_model.strip():
+        return None
+    return PydanticAiMessageWriter(llm_model.strip())
+
+
+__all__ = [
+    "MAIL_INSTRUCTIONS",
+    "MESSAGE_INSTRUCTIONS",
+    "PydanticAiMailExtractor",
+    "PydanticAiMessageWriter",
+    "mail_extractor_from_settings",
+    "message_writer_from_settings",
+]

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from procureflow.agents.message_writing import written_message
 from procureflow.domain.master import MasterDataSet
 from procureflow.domain.purchase_order import PurchaseOrder, PurchaseOrderLine
 from procureflow.domain.sourcing_plans import Allocation, SourcingPlan
@@ -67,49 +68,59 @@ def execution_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
         expires = expiry_after(hours)
         master = desk.master.load()
         requests = []
-        keys = []
+        messages = []
+        # Compose (and, with a model configured, have it rewritten) before the write
+        # transaction: nothing slow may run while the store's write lock is held.
+        for index, (supplier_id, allocations) in enumerate(sorted(grouped.items()), 1):
+            rfq_id = f"RFQ-{round_id[2:10]}-{index}"
+            claim = RfqClaim(
+                rfq_id=rfq_id,
+                round_id=round_id,
+                supplier_id=supplier_id,
+                instance_id=ctx.instance_id,
+                expected=len(grouped),
+                expires_at=expires,
+            )
+            token = sign_rfq(claim, svc.settings.secret_key)
+            confirm = f"{link_base(desk)}/{token}/confirm"
+            decline = f"{link_base(desk)}/{token}/decline"
+            lines = "\n".join(
+                f"  {a.sku}: {a.quantity} pcs at {a.unit_price.amount} "
+                f"{a.unit_price.currency}, delivered to our plant by {a.arrival_date}"
+                for a in allocations
+            )
+            draft = (
+                f"Request for quote {rfq_id}\n\nPlease confirm that you can supply:\n"
+                f"{lines}\n\nConfirm: {confirm}\nDecline: {decline}\n\n"
+                f"The links are valid until {expires.isoformat()}. Answering through "
+                f"our supplier portal instead, quote round {round_id}."
+            )
+            required = [rfq_id, round_id, confirm, decline]
+            for a in allocations:
+                required += [a.sku, str(a.quantity), str(a.unit_price.amount)]
+            body, written_by = written_message(
+                desk.writer, purpose="request for quote", draft=draft, required=required
+            )
+            to = mail.supplier_address(master, supplier_id)
+            messages.append((f"{ctx.idempotency_key}:rfq:{supplier_id}", to, rfq_id, body, supplier_id))
+            requests.append(
+                {
+                    "rfq_id": rfq_id,
+                    "supplier_id": supplier_id,
+                    "to": to,
+                    "confirm_url": confirm,
+                    "decline_url": decline,
+                    "skus": [a.sku for a in allocations],
+                    "written_by": written_by,
+                }
+            )
+        keys = [key for key, *_ in messages]
         with svc.engine.begin() as conn:
-            for index, (supplier_id, allocations) in enumerate(sorted(grouped.items()), 1):
-                rfq_id = f"RFQ-{round_id[2:10]}-{index}"
-                claim = RfqClaim(
-                    rfq_id=rfq_id,
-                    round_id=round_id,
-                    supplier_id=supplier_id,
-                    instance_id=ctx.instance_id,
-                    expected=len(grouped),
-                    expires_at=expires,
-                )
-                token = sign_rfq(claim, svc.settings.secret_key)
-                confirm = f"{link_base(desk)}/{token}/confirm"
-                decline = f"{link_base(desk)}/{token}/decline"
-                to = mail.supplier_address(master, supplier_id)
-                lines = "\n".join(
-                    f"  {a.sku}: {a.quantity} pcs at {a.unit_price.amount} "
-                    f"{a.unit_price.currency}, delivered to our plant by {a.arrival_date}"
-                    for a in allocations
-                )
-                body = (
-                    f"Request for quote {rfq_id}\n\nPlease confirm that you can supply:\n"
-                    f"{lines}\n\nConfirm: {confirm}\nDecline: {decline}\n\n"
-                    f"The links are valid until {expires.isoformat()}. Answering through "
-                    f"our supplier portal instead, quote round {round_id}."
-                )
-                key = f"{ctx.idempotency_key}:rfq:{supplier_id}"
+            for key, to, rfq_id, body, supplier_id in messages:
                 mail.queue(
                     conn, key, to=to, subject=f"Request for quote {rfq_id}", body=body,
                     purpose="rfq", supplier_id=supplier_id,
                 )  # fmt: skip
-                keys.append(key)
-                requests.append(
-                    {
-                        "rfq_id": rfq_id,
-                        "supplier_id": supplier_id,
-                        "to": to,
-                        "confirm_url": confirm,
-                        "decline_url": decline,
-                        "skus": [a.sku for a in allocations],
-                    }
-                )
             if mail.first_time(conn, ctx.idempotency_key, "rfq.sent", {}):
                 svc.audit.append(
                     conn,

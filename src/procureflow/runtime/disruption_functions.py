@@ -24,6 +24,8 @@ from typing import Any
 
 from procureflow.adapters.db.master_repository import MasterDataRepository
 from procureflow.adapters.db.purchase_order_store import PurchaseOrderStore
+from procureflow.adapters.llm import message_writer_from_settings
+from procureflow.agents.message_writing import MessageWriter
 from procureflow.agents.risk_monitor import RiskMonitorAgent
 from procureflow.agents.risk_monitor_models import RiskMonitorInput, RiskMonitorOutput
 from procureflow.agents.risk_monitor_notice import notice_from_event
@@ -42,6 +44,13 @@ class DisruptionDesk:
         self.svc = svc
         self.master = MasterDataRepository(svc.engine)
         self.orders = PurchaseOrderStore(svc.engine, svc.audit)
+        self._default_writer = message_writer_from_settings(svc.settings.llm_model)
+
+    @property
+    def writer(self) -> MessageWriter | None:
+        """Who rewrites supplier messages: a model when one is configured, else nobody."""
+        chosen: MessageWriter | None = self.svc.extras.get("message_writer")
+        return chosen or self._default_writer
 
     @property
     def policy(self) -> Policy:

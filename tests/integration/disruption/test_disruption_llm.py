@@ -70,3 +70,28 @@ def test_the_models_checked_reading_drives_the_recovery(runtime: Services) -> No
     compliance = task_output(runtime, instance_id, "analyse")["compliance"]
     assert compliance["damages"]["amount"]["amount"] in ("0", "0.00")  # none under force majeure
     assert wait_for(runtime, instance_id, "waiting")["status"] == "waiting"
+
+
+def test_with_a_model_the_request_for_quote_is_written_by_it(runtime: Services) -> None:
+    from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart
+    from pydantic_ai.models.function import AgentInfo, FunctionModel
+
+    from procureflow.adapters.db.supplier_outbox import kept_messages
+    from procureflow.adapters.llm import PydanticAiMessageWriter
+    from tests.e2e.disruption_helpers import approve, demo_mail, ingest, rfq_round
+
+    def polite(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        draft = str(messages[-1].parts[-1].content).split("Draft:\n", 1)[1]  # type: ignore[union-attr]
+        return ModelResponse(parts=[TextPart("Dear supplier,\n\n" + draft + "\nKind regards")])
+
+    runtime.extras["message_writer"] = PydanticAiMessageWriter(FunctionModel(polite))
+    prepare(runtime)
+    instance_id = ingest(runtime, demo_mail())["started"][0]
+    approve(runtime, pending_approval(runtime, instance_id))
+    round_ = rfq_round(runtime, instance_id)
+    assert {r["written_by"] for r in round_["requests"]} == {"llm"}
+    bodies = [
+        m["body"] for _, m in kept_messages(runtime.engine, prefix="") if m.get("purpose") == "rfq"
+    ]
+    assert bodies and all(b.startswith("Dear supplier") for b in bodies)
+    assert all(r["confirm_url"] in " ".join(bodies) for r in round_["requests"])
