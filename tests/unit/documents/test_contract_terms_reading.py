@@ -143,3 +143,38 @@ def test_milestones_without_amounts_in_prose_are_not_invented() -> None:
     facts = SampleContract(milestones=(SampleMilestone("Kick-off", "1 April 2026", "tbd"),))
     terms = extract_contract_terms(sample_contract_docx(facts), "c.docx")
     assert terms.milestones == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "notation"),
+    [
+        (
+            "each invoice within thirty (30) days; a discount of 2% applies if paid within 10 days",
+            "2/10 net 30",
+        ),
+        (
+            "due within 45 days, with a 3% early payment discount if paid within ten days",
+            "3/10 net 45",
+        ),
+        ("net 60", "net 60"),
+    ],
+)
+def test_payment_terms_in_words_keep_net_and_discount_apart(sentence: str, notation: str) -> None:
+    docx = sample_contract_docx(SampleContract(payment_terms=sentence))
+    terms = extract_contract_terms(docx, "x.docx")
+    assert terms.payment_terms is not None and terms.payment_terms.notation == notation
+
+
+def test_payment_terms_wrapped_onto_the_next_pdf_line_are_read_whole() -> None:
+    pdf = lines_pdf(
+        [
+            [
+                "Supplier: Lone Trader",
+                "The contract value is EUR 100.00.",
+                "The Buyer pays each invoice within thirty (30) days; a discount of 2%",
+                "applies if paid within 10 days.",
+            ]
+        ]
+    )
+    terms = extract_contract_terms(pdf, "x.pdf")
+    assert terms.payment_terms is not None and terms.payment_terms.notation == "2/10 net 30"

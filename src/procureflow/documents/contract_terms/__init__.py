@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Protocol
 
-from procureflow.documents.contract_terms import rules
+from procureflow.documents.contract_terms import rules, schedules
 from procureflow.documents.contract_terms.model import (
     CertificationTerm,
     ContractTerms,
@@ -61,7 +61,9 @@ def terms_from_text(text: ContractText, *, source: str, sha256: str) -> dict[str
     blocks = text.blocks
     buyer, supplier = rules.find_parties(blocks)
     effective, end = rules.find_dates_of_term(blocks)
-    milestones = rules.milestones_from_tables(text.tables) or rules.milestones_from_prose(blocks)
+    milestones = schedules.milestones_from_tables(text.tables) or schedules.milestones_from_prose(
+        blocks
+    )
     return {
         "source": source,
         "source_sha256": sha256,
@@ -74,10 +76,10 @@ def terms_from_text(text: ContractText, *, source: str, sha256: str) -> dict[str
         "effective_date": effective,
         "end_date": end,
         "payment_terms": rules.find_payment_terms(blocks),
-        "items": tuple(rules.items_from_tables(text.tables)),
+        "items": tuple(schedules.items_from_tables(text.tables)),
         "milestones": tuple(milestones),
         "liquidated_damages": rules.find_liquidated_damages(blocks),
-        "certifications": tuple(rules.find_certifications(blocks, text.tables)),
+        "certifications": tuple(schedules.find_certifications(blocks, text.tables)),
     }
 
 

@@ -1,4 +1,6 @@
-"""Rule-based reading of contract terms from located text blocks and tables.
+"""Rule-based reading of contract terms from located text blocks: parties, value, dates,
+payment terms, liquidated damages (schedules — items, milestones, certifications — are in
+:mod:`procureflow.documents.contract_terms.schedules`).
 
 Each finder returns the first convincing reading together with its evidence. The rules
 cover the way English commercial contracts usually state these terms; anything they
@@ -9,23 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
 from decimal import Decimal
 
 from procureflow.documents.contract_terms.model import (
-    CertificationTerm,
     ContractValue,
     DateTerm,
     Evidence,
-    ItemTerm,
     LiquidatedDamagesTerm,
-    MilestoneTerm,
     Party,
     PaymentTermsTerm,
 )
-from procureflow.documents.contract_terms.reading import Block, Table
+from procureflow.documents.contract_terms.reading import Block
 from procureflow.documents.contract_terms.values import find_amounts, find_dates, parse_number
-from procureflow.domain.payment_terms import parse_payment_terms
+from procureflow.domain.payment_terms import PaymentTerms, parse_payment_terms
 from procureflow.errors import InvalidInput
 
 _BUYER_ROLES = "buyer|customer|purchaser|client|principal"
@@ -63,7 +61,10 @@ _END = re.compile(
     r"\b(?:end\s+date|expir\w*|terminat\w*\s+on|until|ends?\s+on|remains?\s+in\s+force)\b",
     re.IGNORECASE,
 )
-_PAYMENT = re.compile(r"\b(?:payment\s+terms?|payable|net\s*\d+|\d+\s*/\s*\d+\s+net)\b", re.I)
+_PAYMENT = re.compile(
+    r"\b(?:payment\s+terms?|payable|net\s*\d+|\d+\s*/\s*\d+\s+net|pay(?:s|ment)?\b[^.]*?\bdays?\b)",
+    re.IGNORECASE,
+)
 _LD = re.compile(r"liquidated\s+damages|penalt(?:y|ies)\s+for\s+(?:late|delay)", re.IGNORECASE)
 _LD_RATE = re.compile(
     r"(?P<rate>\d+(?:[.,]\d+)?)\s*%[^.;%]*?\b(?:per|for\s+each|for\s+every|each)\s+"
@@ -75,23 +76,14 @@ _LD_CAP = re.compile(
     r"(?P<cap>\d+(?:[.,]\d+)?)\s*%",
     re.IGNORECASE,
 )
-_CERT = re.compile(
-    r"\b(?:ISO(?:/IEC)?\s?\d{4,5}(?::\d{4})?|IATF\s?16949|AS\s?9100[A-D]?|SA\s?8000|"
-    r"CE\s+marking|RoHS|REACH|FSC|EcoVadis|TISAX)\b",
-    re.IGNORECASE,
-)
-_VALID_UNTIL = re.compile(r"\b(?:valid\s+(?:until|through|to)|expir\w*(?:\s+on)?)\b", re.I)
-_MILESTONE_PROSE = re.compile(
-    r"^\s*milestone\s*(?P<no>[\w.]+)?\s*[:.–—-]\s*(?P<name>[^,;–—(]+?)\s*(?:[,;–—(]|\bdue\b)",
-    re.IGNORECASE,
-)
 
 
-def _evidence(block: Block) -> Evidence:
+def evidence_of(block: Block) -> Evidence:
     return Evidence(location=block.location, text=block.text[:400])
 
 
-def _clean_name(name: str) -> str:
+def clean_name(name: str) -> str:
+    """A name without surrounding punctuation and quotes."""
     return name.strip().strip(",;:").strip('"“”').strip()
 
 
@@ -112,8 +104,8 @@ def find_parties(blocks: Sequence[Block]) -> tuple[Party | None, Party | None]:
             is_buyer = re.fullmatch(_BUYER_ROLES, role, re.IGNORECASE) is not None
             party = Party(
                 role="buyer" if is_buyer else "supplier",
-                name=_clean_name(name),
-                evidence=_evidence(block),
+                name=clean_name(name),
+                evidence=evidence_of(block),
             )
             if is_buyer and buyer is None:
                 buyer = party
@@ -149,7 +141,7 @@ def find_first(blocks: Iterable[Block], pattern: re.Pattern[str], group: str) ->
     for block in blocks:
         match = pattern.search(block.text)
         if match:
-            return _clean_name(match.group(group))
+            return clean_name(match.group(group))
     return None
 
 
@@ -169,7 +161,7 @@ def find_value(blocks: Sequence[Block]) -> ContractValue | None:
             if amounts:
                 best = max(amounts, key=lambda a: a.amount)
                 return ContractValue(
-                    amount=best.amount, currency=best.currency, evidence=_evidence(block)
+                    amount=best.amount, currency=best.currency, evidence=evidence_of(block)
                 )
     return None
 
@@ -185,26 +177,62 @@ def find_dates_of_term(blocks: Sequence[Block]) -> tuple[DateTerm | None, DateTe
         starts = _EFFECTIVE.search(block.text)
         ends = _END.search(block.text)
         if starts and effective is None:
-            effective = DateTerm(value=dates[0], evidence=_evidence(block))
+            effective = DateTerm(value=dates[0], evidence=evidence_of(block))
             if ends and len(dates) > 1 and end is None:
-                end = DateTerm(value=dates[1], evidence=_evidence(block))
+                end = DateTerm(value=dates[1], evidence=evidence_of(block))
         elif ends and end is None:
-            end = DateTerm(value=dates[-1], evidence=_evidence(block))
+            end = DateTerm(value=dates[-1], evidence=evidence_of(block))
         if effective and end:
             break
     return effective, end
 
 
+_CLAUSES = re.compile(r"[;.]\s+|,\s+(?=(?:and\s+)?(?:a|an|with|less)\b)")
+_DISCOUNT = re.compile(r"(?P<pct>\d+(?:[.,]\d+)?)\s*%")
+
+
+def _terms_of(text: str) -> tuple[int, Decimal | None, int | None] | None:
+    """(net days, discount %, discount days) of one block, clause by clause: a clause with
+    a percentage gives the discount and its period, the others the net period."""
+    net: int | None = None
+    discount: tuple[Decimal, int] | None = None
+    for clause in _CLAUSES.split(text):
+        try:
+            terms = parse_payment_terms(clause)
+        except InvalidInput:
+            continue
+        if terms.discount_pct is not None and terms.discount_days is not None:
+            return terms.net_days, terms.discount_pct, terms.discount_days
+        pct = _DISCOUNT.search(clause)
+        if pct and re.search(r"discount|skonto|early", clause, re.IGNORECASE):
+            discount = (parse_number(pct.group("pct")), terms.net_days)
+        elif net is None or terms.net_days > net:
+            net = terms.net_days
+    if net is None:
+        return None
+    if discount is not None and discount[1] <= net:
+        return net, discount[0], discount[1]
+    return net, None, None
+
+
 def find_payment_terms(blocks: Sequence[Block]) -> PaymentTermsTerm | None:
-    """Payment terms in digits or words (``2/10 net 30``, ``within thirty days``)."""
-    for block in blocks:
-        if not _PAYMENT.search(block.text):
+    """Payment terms in digits or words (``2/10 net 30``, ``within thirty days; 2 %
+    discount if paid within ten days``)."""
+    for index, block in enumerate(blocks):
+        if not _PAYMENT.search(block.text) or _LD.search(block.text):
             continue
         text = (
             block.text.split(":", 1)[1] if block.text.lower().startswith("payment") else block.text
         )
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if following and following.location == block.location and following.text[:1].islower():
+            text += " " + following.text  # a sentence wrapped onto the next PDF line
+        found = _terms_of(text)
+        if found is None:
+            continue
+        net, pct, days = found
         try:
-            terms = parse_payment_terms(text)
+            terms = PaymentTerms(net_days=net, discount_pct=pct, discount_days=days, text=text)
         except InvalidInput:
             continue
         return PaymentTermsTerm(
@@ -212,115 +240,9 @@ def find_payment_terms(blocks: Sequence[Block]) -> PaymentTermsTerm | None:
             discount_pct=terms.discount_pct,
             discount_days=terms.discount_days,
             notation=terms.describe(),
-            evidence=_evidence(block),
+            evidence=evidence_of(block),
         )
     return None
-
-
-def _column(header: Sequence[str], *words: str) -> int | None:
-    for index, cell in enumerate(header):
-        if any(word in cell.lower() for word in words):
-            return index
-    return None
-
-
-def _amount_of(text: str) -> Decimal | None:
-    amounts = find_amounts(text)
-    if amounts:
-        return amounts[0].amount
-    digits = re.search(r"\d[\d ,.']*", text)
-    return parse_number(digits.group(0).strip()) if digits else None
-
-
-def milestones_from_tables(tables: Sequence[Table]) -> list[MilestoneTerm]:
-    """Milestones from a schedule table with milestone, due date and amount columns."""
-    found: list[MilestoneTerm] = []
-    for table in tables:
-        if len(table.rows) < 2:
-            continue
-        header = table.rows[0]
-        name_col = _column(header, "milestone", "deliverable")
-        amount_col = _column(header, "amount", "value", "payment", "price")
-        date_col = _column(header, "due", "date")
-        if name_col is None or amount_col is None:
-            continue
-        for number, row in enumerate(table.rows[1:], start=1):
-            if len(row) <= max(name_col, amount_col) or not row[name_col]:
-                continue
-            amount = _amount_of(row[amount_col])
-            if amount is None:
-                continue
-            due = find_dates(row[date_col]) if date_col is not None else []
-            found.append(
-                MilestoneTerm(
-                    milestone_id=f"M{len(found) + 1}",
-                    name=row[name_col],
-                    due_date=due[0] if due else None,
-                    amount=amount,
-                    evidence=Evidence(
-                        location=f"{table.location}, row {number}", text=" | ".join(row)
-                    ),
-                )
-            )
-    return found
-
-
-def items_from_tables(tables: Sequence[Table]) -> list[ItemTerm]:
-    """Priced items from a schedule table with description, quantity and unit price columns."""
-    found: list[ItemTerm] = []
-    for table in tables:
-        if len(table.rows) < 2:
-            continue
-        header = table.rows[0]
-        qty_col = _column(header, "quantity", "qty")
-        price_col = _column(header, "unit price", "price per", "rate")
-        desc_col = _column(header, "description", "item", "product")
-        if qty_col is None or price_col is None or desc_col is None:
-            continue
-        sku_col = _column(header, "sku", "part", "article", "code")
-        for number, row in enumerate(table.rows[1:], start=1):
-            if len(row) <= max(qty_col, price_col, desc_col) or not row[desc_col]:
-                continue
-            price = _amount_of(row[price_col])
-            quantity = re.search(r"\d[\d,.']*", row[qty_col])
-            if price is None or quantity is None:
-                continue
-            found.append(
-                ItemTerm(
-                    line_id=str(len(found) + 1),
-                    sku=(row[sku_col] or None) if sku_col is not None else None,
-                    description=row[desc_col],
-                    quantity=parse_number(quantity.group(0)),
-                    unit_price=price,
-                    evidence=Evidence(
-                        location=f"{table.location}, row {number}", text=" | ".join(row)
-                    ),
-                )
-            )
-    return found
-
-
-def milestones_from_prose(blocks: Sequence[Block]) -> list[MilestoneTerm]:
-    """Milestones written as "Milestone 1: Design approval, due 15 April 2026, EUR 30,000"."""
-    found: list[MilestoneTerm] = []
-    for block in blocks:
-        match = _MILESTONE_PROSE.match(block.text)
-        if not match:
-            continue
-        amounts = find_amounts(block.text)
-        if not amounts:
-            continue
-        dates = find_dates(block.text)
-        found.append(
-            MilestoneTerm(
-                milestone_id=f"M{len(found) + 1}",
-                name=_clean_name(match.group("name")),
-                due_date=dates[0] if dates else None,
-                amount=amounts[0].amount,
-                evidence=_evidence(block),
-            )
-        )
-    return found
 
 
 def find_liquidated_damages(blocks: Sequence[Block]) -> LiquidatedDamagesTerm | None:
@@ -337,72 +259,14 @@ def find_liquidated_damages(blocks: Sequence[Block]) -> LiquidatedDamagesTerm | 
             rate_pct=parse_number(rate.group("rate")),
             period=rate.group("period").lower(),
             cap_pct=parse_number(cap.group("cap")) if cap else None,
-            evidence=_evidence(block),
+            evidence=evidence_of(block),
         )
     return None
 
 
-def _certification_name(raw: str) -> str:
-    name = re.sub(r"\s+", " ", raw.strip())
-    name = re.sub(r"^(ISO(?:/IEC)?)\s?(\d)", r"\1 \2", name, flags=re.IGNORECASE)
-    return name.upper() if name.lower().startswith(("iso", "iatf", "as", "sa")) else name
-
-
-def _expiry_after(text: str, start: int) -> date | None:
-    tail = text[start:]
-    valid = _VALID_UNTIL.search(tail)
-    if valid is None:
-        return None
-    next_cert = _CERT.search(tail)
-    if next_cert is not None and next_cert.start() < valid.start():
-        return None
-    dates = find_dates(tail[valid.end() :])
-    return dates[0] if dates else None
-
-
-def find_certifications(
-    blocks: Sequence[Block], tables: Sequence[Table]
-) -> list[CertificationTerm]:
-    """Certifications the supplier must hold, with their expiry when stated."""
-    found: dict[str, CertificationTerm] = {}
-    for table in tables:
-        header = table.rows[0] if table.rows else ()
-        cert_col = _column(header, "certific")
-        if cert_col is None:
-            continue
-        expiry_col = _column(header, "valid", "expir")
-        for number, row in enumerate(table.rows[1:], start=1):
-            match = _CERT.search(row[cert_col]) if len(row) > cert_col else None
-            if not match:
-                continue
-            expiry = find_dates(row[expiry_col]) if expiry_col is not None else []
-            name = _certification_name(match.group(0))
-            found.setdefault(
-                name,
-                CertificationTerm(
-                    name=name,
-                    valid_until=expiry[0] if expiry else None,
-                    evidence=Evidence(
-                        location=f"{table.location}, row {number}", text=" | ".join(row)
-                    ),
-                ),
-            )
-    for block in blocks:
-        if not re.search(r"certif", block.text, re.IGNORECASE):
-            continue
-        for match in _CERT.finditer(block.text):
-            name = _certification_name(match.group(0))
-            if name not in found:
-                found[name] = CertificationTerm(
-                    name=name,
-                    valid_until=_expiry_after(block.text, match.end()),
-                    evidence=_evidence(block),
-                )
-    return list(found.values())
-
-
 __all__ = [
-    "find_certifications",
+    "clean_name",
+    "evidence_of",
     "find_dates_of_term",
     "find_first",
     "find_liquidated_damages",
@@ -410,8 +274,5 @@ __all__ = [
     "find_payment_terms",
     "find_title",
     "find_value",
-    "items_from_tables",
-    "milestones_from_prose",
-    "milestones_from_tables",
     "supplier_details",
 ]
