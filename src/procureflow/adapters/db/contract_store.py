@@ -9,9 +9,6 @@ second ingestion of the same file changes nothing. Writes append to the audit st
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -20,28 +17,19 @@ from typing import Any
 import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog, insert_if_absent
+from procureflow.adapters.db.screening_store import ScreeningRecords, normalised_party_name
 from procureflow.adapters.db.tables_payables import (
     compliance_certificates,
     contract_milestones,
-    denied_parties,
     onboarding_tasks,
     signed_contracts,
 )
 from procureflow.documents.contract_terms import ContractTerms
 from procureflow.domain.clock import utcnow
 from procureflow.domain.purchase_order import Milestone
-from procureflow.errors import Conflict, ImportRejected, InvalidInput, NotFound
+from procureflow.errors import Conflict, InvalidInput, NotFound
 
 REQUIRED_FOR_SIGNATURE = ("supplier", "value", "payment_terms")
-_LEGAL_FORMS = re.compile(
-    r"\b(GMBH|AG|KG|SE|LTD|LIMITED|LLC|INC|CORP|CORPORATION|PLC|SA|SAS|SARL|BV|NV|SPA|SRL|CO|COMPANY)\b"
-)
-
-
-def normalised_party_name(name: str) -> str:
-    """A name for screening: upper case, no punctuation, no legal form, single blanks."""
-    cleaned = re.sub(r"[^0-9A-Z ]", " ", name.upper())
-    return " ".join(_LEGAL_FORMS.sub(" ", cleaned).split())
 
 
 def supplier_id_of(terms: ContractTerms) -> str:
@@ -86,7 +74,7 @@ def _milestone_json(row: sa.Row[Any]) -> dict[str, Any]:
     }
 
 
-class ContractStore:
+class ContractStore(ScreeningRecords):
     """Signed contracts, onboarding, workspace, compliance record and screening list."""
 
     def __init__(self, engine: sa.Engine, audit: SqlAuditLog) -> None:
@@ -379,75 +367,6 @@ class ContractStore:
                 }
                 for r in rows
             ]
-
-    # -- denied parties ----------------------------------------------------------------
-    def import_denied_parties(self, data: bytes, *, list_name: str, actor: str) -> int:
-        """Replace the named list from CSV (header ``name`` and optional ``country``, ``id``).
-
-        ImportRejected (nothing changed) names the row that is wrong.
-        """
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportRejected("denied-party list is not UTF-8 text", subject=list_name) from exc
-        reader = csv.DictReader(io.StringIO(text))
-        fields = [f.strip().lower() for f in reader.fieldnames or []]
-        if "name" not in fields:
-            raise ImportRejected(
-                "denied-party CSV needs a 'name' column (optional: country, id)", subject=list_name
-            )
-        now = utcnow()
-        rows = []
-        for number, raw in enumerate(reader, start=2):
-            record = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-            name = record.get("name", "")
-            if not name:
-                raise ImportRejected(f"row {number}: empty name", subject=list_name)
-            country = record.get("country") or None
-            if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
-                raise ImportRejected(
-                    f"row {number}: country {country!r} is not a 2-letter code", subject=list_name
-                )
-            rows.append(
-                {
-                    "party_id": f"{list_name}:{record.get('id') or number}"[:100],
-                    "name": name[:300],
-                    "normalised_name": normalised_party_name(name),
-                    "country": country.upper() if country else None,
-                    "list_name": list_name,
-                    "imported_at": now,
-                }
-            )
-        ids = [r["party_id"] for r in rows]
-        if len(ids) != len(set(ids)):
-            raise ImportRejected("the list repeats an id", subject=list_name)
-        with self.engine.begin() as conn:
-            conn.execute(denied_parties.delete().where(denied_parties.c.list_name == list_name))
-            if rows:
-                conn.execute(denied_parties.insert(), rows)
-            self.audit.append(
-                conn,
-                stream="screening",
-                kind="denied_parties.imported",
-                actor=actor,
-                subject=list_name,
-                payload={"rows": len(rows)},
-            )
-        return len(rows)
-
-    def screen(self, name: str) -> list[dict[str, Any]]:
-        """Denied-party entries whose normalised name equals or contains the given name's."""
-        wanted = normalised_party_name(name)
-        if not wanted:
-            return []
-        with self.engine.connect() as conn:
-            rows = list(conn.execute(sa.select(denied_parties)))
-        hits = []
-        for r in rows:
-            listed = r.normalised_name
-            if listed == wanted or (len(listed) >= 6 and (listed in wanted or wanted in listed)):
-                hits.append({"name": r.name, "list": r.list_name, "country": r.country})
-        return hits
 
 
 def check_po_number_free(store: ContractStore, contract_id: str, po_number: str) -> None:
