@@ -46,7 +46,7 @@ def test_the_flow_over_rest(client: TestClient) -> None:
     assert uploaded.status_code == 201, uploaded.text
     contract = uploaded.json()["contract"]
     [instance_id] = uploaded.json()["event"]["started"]
-    again = client.post("/api/v1/contracts", files={"file": ("copy.docx", sample_contract_docx())})
+    again = client.post("/api/v1/contracts", files={"file": ("copy.docx", docx)})
     assert again.json()["created"] is False and again.json()["event"]["started"] == []
     approve(svc, instance_id, "purchase_order")
     wait_listening(svc, instance_id)
