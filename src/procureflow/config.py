@@ -53,6 +53,11 @@ class Settings(BaseSettings):
         description="Python modules whose `procureflow_functions(services)` returns extra "
         "custom functions for playbooks (besides the `procureflow.functions` entry point)",
     )
+    matching_tolerances_file: Path | None = Field(
+        default=None,
+        description="YAML of invoice-matching tolerances: default, per category, charges "
+        "(see docs/invoices-and-payments.md); default: the shipped tolerances",
+    )
     policy_file: Path | None = Field(
         default=None, description="Policy YAML in force (default: the shipped policy)"
     )

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
+
+from procureflow.errors import InvalidInput
 from procureflow.runtime.exception_functions import resolve
 from procureflow.runtime.payables_intake import record_receipt
+from procureflow.runtime.payables_settlement import matching_tolerances
 from procureflow.runtime.payables_stores import payables_stores
 from procureflow.runtime.services import Services
 from tests.e2e.contract_to_pay_support import (
@@ -134,3 +139,25 @@ def test_a_possible_duplicate_is_reviewed_never_rejected_and_accepting_it_pays(
     wait_invoice_status(runtime, second, "authorised")
     paid = {p["invoice_id"] for p in payables_stores(runtime).payables.payments()}
     assert paid == {first, second}
+
+
+def test_tolerances_come_from_the_configured_file(runtime: Services, tmp_path: Path) -> None:
+    """The same price deviation matches once the accounts-payable team widens the tolerance."""
+    path = tmp_path / "tolerances.yaml"
+    path.write_text("default:\n  price: {pct: '50'}\n  quantity: {pct: '0'}\n", encoding="utf-8")
+    runtime.settings = runtime.settings.model_copy(update={"matching_tolerances_file": path})
+    runtime.extras.pop("matching_tolerances", None)
+    _, instance_id, po_number = start_with_approved_po(runtime)
+    _receive(runtime, po_number, 20, instance_id)
+    invoice_id = send_invoice(runtime, po_number, [goods(20, Decimal("1600.00"))])
+    matched = wait_invoice_status(runtime, invoice_id, "matched", "authorised", "exception")
+    assert matched["status"] in ("matched", "authorised")
+
+
+def test_an_unreadable_tolerance_file_is_named(runtime: Services, tmp_path: Path) -> None:
+    path = tmp_path / "tolerances.yaml"
+    path.write_text("default:\n  price: {percent: '5'}\n", encoding="utf-8")
+    runtime.settings = runtime.settings.model_copy(update={"matching_tolerances_file": path})
+    runtime.extras.pop("matching_tolerances", None)
+    with pytest.raises(InvalidInput, match="unknown tolerance keys"):
+        matching_tolerances(runtime)

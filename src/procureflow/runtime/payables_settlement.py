@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from procureflow.documents.pain001 import validate_bic, validate_iban
 from procureflow.domain.clock import utcnow
@@ -36,6 +39,31 @@ DEFAULT_TOLERANCES: dict[str, Any] = {
 }
 
 
+def matching_tolerances(svc: Services) -> MatchingTolerances:
+    """The tolerances in force: the configured YAML file, else the shipped defaults.
+
+    Read once per process; a file that does not parse or names unknown keys is refused
+    with the file named.
+    """
+    cached = svc.extras.get("matching_tolerances")
+    if isinstance(cached, MatchingTolerances):
+        return cached
+    path = svc.settings.matching_tolerances_file
+    data: Any = DEFAULT_TOLERANCES
+    if path is not None:
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise InvalidInput(
+                f"cannot read matching tolerances: {exc}", subject=str(path)
+            ) from None
+        if not isinstance(data, dict):
+            raise InvalidInput("matching tolerances must be a mapping", subject=str(path))
+    tolerances = MatchingTolerances.from_mapping(data)
+    svc.extras["matching_tolerances"] = tolerances
+    return tolerances
+
+
 def _invoice_id(args: dict[str, Any], name: str) -> str:
     value = args.get("invoice_id")
     if not isinstance(value, str) or not value:
@@ -57,7 +85,7 @@ def match_stored_invoice(
         invoice,
         po,
         stores.payables.receipts(po.po_number) if po else [],
-        tolerances=MatchingTolerances.from_mapping(DEFAULT_TOLERANCES),
+        tolerances=matching_tolerances(svc),
         mode=MatchMode.THREE_WAY,
         previously_invoiced=stores.payables.previously_invoiced(po_number, invoice_id),
         earlier_invoices=stores.payables.earlier_fingerprints(invoice_id, invoice.supplier.key),
