@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     executor_id: str = Field(default="local", description="Stable id of this worker process")
     host: str = "127.0.0.1"
     port: int = 8000
+    public_url: str | None = Field(
+        default=None,
+        description="Address suppliers and people reach this server at (links in mails), "
+        "e.g. https://procure.example.com; default http://HOST:PORT",
+    )
     base_currency: str = "EUR"
     plant_location: str = "DEHAM"
     approval_sla_hours: float = 24.0

@@ -49,9 +49,10 @@ def _by_supplier(plan: SourcingPlan) -> dict[str, list[Allocation]]:
 
 
 def link_base(desk: DisruptionDesk) -> str:
-    """Where suppliers reach the API (host and port of the settings)."""
+    """Where suppliers reach the API: the public URL when set, else host and port."""
     settings = desk.svc.settings
-    return f"http://{settings.host}:{settings.port}/api/v1/rfq"
+    root = settings.public_url or f"http://{settings.host}:{settings.port}"
+    return f"{root.rstrip('/')}/api/v1/rfq"
 
 
 def execution_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
@@ -102,7 +103,9 @@ def execution_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
                 desk.writer, purpose="request for quote", draft=draft, required=required
             )
             to = mail.supplier_address(master, supplier_id)
-            messages.append((f"{ctx.idempotency_key}:rfq:{supplier_id}", to, rfq_id, body, supplier_id))
+            messages.append(
+                (f"{ctx.idempotency_key}:rfq:{supplier_id}", to, rfq_id, body, supplier_id)
+            )
             requests.append(
                 {
                     "rfq_id": rfq_id,

@@ -191,3 +191,15 @@ def test_supplier_mail_goes_through_smtp_and_its_link_answers(
         ]
     )
     assert set(data["output"]["execution"]["messages"].values()) == {"sent"}
+
+
+def test_links_use_the_public_url_when_one_is_set(runtime: Services) -> None:
+    from procureflow.runtime.disruption_execution import link_base
+    from procureflow.runtime.disruption_functions import DisruptionDesk
+
+    desk = DisruptionDesk(runtime)
+    assert link_base(desk).startswith(f"http://{runtime.settings.host}:{runtime.settings.port}/")
+    runtime.settings = runtime.settings.model_copy(
+        update={"public_url": "https://procure.example.com/"}
+    )
+    assert link_base(DisruptionDesk(runtime)) == "https://procure.example.com/api/v1/rfq"
