@@ -173,6 +173,12 @@ def test_a_plan_within_the_guardrails_runs_without_a_person(
     kinds = timeline(runtime, instance_id)
     assert "approval.requested" not in kinds
     _in_order(kinds, ["disruption.planned", "guard.decided", "rfq.sent", "disruption.executed"])
+    # the dashboard's cash-flow chart finds the forecast before and after the plan
+    from procureflow.web.views import cash_flow
+
+    chart = cash_flow(t["output"] for t in data["tasks"])
+    assert chart is not None and chart["weeks"]
+    assert chart["before"] != chart["after"]
 
 
 def test_a_declining_alternative_reroutes_to_the_next_plan(runtime: Services) -> None:

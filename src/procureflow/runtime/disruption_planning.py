@@ -255,7 +255,16 @@ def evaluate_plan(
         "suppliers": sorted(used),
         "logistics": _summary(logistics, ("routes", "total_freight", "total_co2e_kg")),
         "finance": _summary(
-            finance, ("price_delta", "freight_delta", "damages_recoverable", "total_recovery_cost")
+            finance,
+            (
+                "price_delta",
+                "freight_delta",
+                "damages_recoverable",
+                "total_recovery_cost",
+                # weekly cash-out before and after the plan: the dashboard charts them
+                "baseline",
+                "scenario",
+            ),
         ),
         "facts": jsonable_facts(facts),
     }
