@@ -87,14 +87,21 @@ def measure(url: str, instances: int) -> dict[str, float]:
         for _ in range(5):  # warm up caches and connections
             one_instance()
             bare_workflow()
-        start = time.perf_counter()
-        for _ in range(instances):
-            one_instance()
-        playbook_rate = instances / (time.perf_counter() - start)
-        start = time.perf_counter()
-        for _ in range(instances):
-            bare_workflow()
-        bare_rate = instances / (time.perf_counter() - start)
+        # Interleave rounds of both so that drift in disk or CPU speed hits them alike.
+        playbook_seconds = bare_seconds = 0.0
+        rounds = 10
+        per_round = max(1, instances // rounds)
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for _ in range(per_round):
+                one_instance()
+            playbook_seconds += time.perf_counter() - start
+            start = time.perf_counter()
+            for _ in range(per_round):
+                bare_workflow()
+            bare_seconds += time.perf_counter() - start
+        playbook_rate = rounds * per_round / playbook_seconds
+        bare_rate = rounds * per_round / bare_seconds
     finally:
         stop_runtime(svc)
     return {"playbook": playbook_rate, "bare": bare_rate, "ratio": playbook_rate / bare_rate}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
+from typing import Any
 
 from procureflow.adapters.db.instance_store import InstanceStore
 from procureflow.runtime.ports import TaskRecord
@@ -21,7 +22,9 @@ class StoreObserver:
     def task_finished(self, record: TaskRecord) -> None:
         """Record a finished task; an instance that was waiting is running again."""
         self.store.record_task(
-            instance_id=self.instance_id, record=asdict(record), resume_waiting=self._may_be_waiting
+            instance_id=self.instance_id,
+            record=_shallow(record),
+            resume_waiting=self._may_be_waiting,
         )
         self._may_be_waiting = False
 
@@ -36,6 +39,11 @@ class StoreObserver:
             subject=record.pointer,
             payload={"key": record.key, "name": record.name, "type": record.type},
         )
+
+
+def _shallow(record: TaskRecord) -> dict[str, Any]:
+    # Not dataclasses.asdict: it deep-copies the task's input and output for nothing.
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 __all__ = ["StoreObserver"]

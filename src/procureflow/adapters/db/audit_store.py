@@ -100,14 +100,17 @@ class SqlAuditLog:
     ) -> AuditEntry:
         """Append one entry inside ``conn``'s transaction, so it commits with the change it records."""
         head = conn.execute(_SELECT_HEAD_FOR_UPDATE, {"stream": stream}).first()
-        if head is None:
-            conn.execute(
-                _insert_ignore(conn, audit_heads, {"stream": stream, "seq": 0, "hash": GENESIS})
-            )
+        if head is not None:
+            previous_seq, previous_hash = head.seq, head.hash
+        elif insert_if_absent(conn, audit_heads, {"stream": stream, "seq": 0, "hash": GENESIS}):
+            # A new stream: the row this transaction just inserted is its head (and locked).
+            previous_seq, previous_hash = 0, GENESIS
+        else:  # another writer created the stream a moment ago
             head = conn.execute(_SELECT_HEAD_FOR_UPDATE, {"stream": stream}).one()
+            previous_seq, previous_hash = head.seq, head.hash
         at = utcnow()
         clean = to_jsonable(dict(payload))
-        seq = head.seq + 1
+        seq = previous_seq + 1
         hash_ = entry_hash(
             stream=stream,
             seq=seq,
@@ -116,7 +119,7 @@ class SqlAuditLog:
             actor=actor,
             payload=clean,
             at=at,
-            prev_hash=head.hash,
+            prev_hash=previous_hash,
         )
         values = {
             "stream": stream,
@@ -126,7 +129,7 @@ class SqlAuditLog:
             "actor": actor,
             "payload": clean,
             "at": at,
-            "prev_hash": head.hash,
+            "prev_hash": previous_hash,
             "hash": hash_,
         }
         conn.execute(_INSERT_ENTRY, values)

@@ -280,32 +280,38 @@ class InstanceStore:
     ) -> None:
         """Move an instance to ``status``; a terminal status is written once."""
         now = utcnow()
+        clean_output, clean_error = to_jsonable(output), to_jsonable(error)
         with self.engine.begin() as conn:
-            current = conn.execute(
-                sa.select(instances.c.status).where(instances.c.id == instance_id)
-            ).scalar_one_or_none()
-            if current is None:
-                raise NotFound(f"no instance {instance_id}")
-            if current in TERMINAL or current == status:
-                return
-            conn.execute(
+            # One statement decides and writes: only a live instance in another state moves.
+            moved = conn.execute(
                 instances.update()
-                .where(instances.c.id == instance_id)
+                .where(
+                    instances.c.id == instance_id,
+                    instances.c.status.not_in([*TERMINAL, status]),
+                )
                 .values(
                     status=status,
-                    output=to_jsonable(output),
-                    error=to_jsonable(error),
+                    output=clean_output,
+                    error=clean_error,
                     updated_at=now,
                     completed_at=now if status in TERMINAL else None,
                 )
-            )
+                .returning(instances.c.id)
+            ).first()
+            if moved is None:
+                exists = conn.execute(
+                    sa.select(instances.c.id).where(instances.c.id == instance_id)
+                ).first()
+                if exists is None:
+                    raise NotFound(f"no instance {instance_id}")
+                return
             self.audit.append(
                 conn,
                 stream=instance_stream(instance_id),
                 kind=f"instance.{status}",
                 actor="runtime",
                 subject=instance_id,
-                payload={"output": to_jsonable(output), "error": to_jsonable(error)},
+                payload={"output": clean_output, "error": clean_error},
             )
 
     def instance(self, instance_id: str) -> dict[str, Any]:
