@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -110,14 +111,20 @@ def _print_summary(summary: dict[str, Any]) -> None:
     )
 
 
-def login_hint(settings: Settings) -> str:
-    """How to sign in to the dashboard with the demo people."""
-    web = importlib.import_module("procureflow.web")
-    hint = getattr(web, "login_hint", None)
-    if hint is None:
-        people = ", ".join(f"{uid} ({', '.join(roles)})" for uid, _, roles in DEMO_PEOPLE)
-        return f"Demo people: {people}"
-    return str(hint(settings))
+# The demo people who get a dashboard token printed when the demo serves.
+SIGN_IN_AS = ("olivia", "bea", "felix")
+
+
+def login_hints(settings: Settings, users: UserStore) -> list[str]:
+    """How to sign in: a fresh API token for the orchestrator and the approvers."""
+    from procureflow.web.hint import login_hint
+
+    roles = {uid: ", ".join(r) for uid, _, r in DEMO_PEOPLE}
+    hints = []
+    for user_id in SIGN_IN_AS:
+        token = users.issue_token(user_id, label="demo")
+        hints.append(f"{login_hint(settings, user_id, token)}\n  ({roles[user_id]})")
+    return hints
 
 
 def run_demo(*, headless: bool, host: str | None, port: int | None, as_json: bool) -> None:
@@ -145,25 +152,30 @@ def run_demo(*, headless: bool, host: str | None, port: int | None, as_json: boo
             _print_summary(summary)
         raise typer.Exit(0 if summary["ok"] else 1)
 
+    settings = settings.model_copy(
+        update={"host": host or settings.host, "port": port or settings.port}
+    )
     prepare = build_services(settings)
     try:
         ensure_people(prepare.extras["users"])
         load_master_data(prepare)
+        hints = login_hints(settings, prepare.extras["users"])
     finally:
         prepare.engine.dispose()
     import uvicorn
 
     from procureflow.api.app import create_app
 
-    where = f"http://{host or settings.host}:{port or settings.port}/"
-    console.print(f"ProcureFlow demo at {where}", highlight=False)
-    console.print(login_hint(settings), highlight=False)
+    console.print(f"ProcureFlow demo at http://{settings.host}:{settings.port}/", highlight=False)
+    for hint in hints:
+        console.print(hint, highlight=False, soft_wrap=True)
+    sys.stdout.flush()
     uvicorn.run(
         create_app(start_engine=True, settings=settings),
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host,
+        port=settings.port,
         log_level="warning",
     )
 
 
-__all__ = ["ensure_people", "load_master_data", "login_hint", "run_demo", "run_scenarios"]
+__all__ = ["ensure_people", "load_master_data", "login_hints", "run_demo", "run_scenarios"]
