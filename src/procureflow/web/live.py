@@ -16,7 +16,7 @@ import threading
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from procureflow.adapters.db.live_feed import entries_after, last_entry_id
@@ -123,13 +123,19 @@ async def stream(
     request: Request,
     _user: Annotated[User, Depends(current_user)],
     last_event_id: Annotated[str | None, Header()] = None,
+    after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
 ) -> StreamingResponse:
-    """``text/event-stream`` of ledger changes (instance, task, approval, exception …)."""
+    """``text/event-stream`` of ledger changes (instance, task, approval, exception …).
+
+    ``after`` (a page gives the ledger position it was rendered at) or ``Last-Event-ID``
+    (a reconnect) replays what came since, so no change falls between page and stream.
+    """
     feed = feed_of(request)
     queue = await feed.subscribe()
     missed: list[dict[str, Any]] = []
-    if last_event_id and last_event_id.isdigit():
-        missed = await asyncio.to_thread(entries_after, feed.engine, int(last_event_id))
+    start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
+    if start is not None:
+        missed = await asyncio.to_thread(entries_after, feed.engine, start)
 
     async def events() -> AsyncIterator[str]:
         try:

@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from procureflow.adapters.db.listing import approvals_of_instance, instances_with_approvals
+from procureflow.adapters.db.live_feed import last_entry_id
 from procureflow.adapters.db.user_store import User
 from procureflow.runtime.services import Services
 from procureflow.web.graph import playbook_graph
@@ -67,6 +68,8 @@ def instance_data(svc: Services, instance_id: str) -> dict[str, Any]:
     """An instance with its playbook graph (node states from the ledger) and agent timeline."""
     from procureflow.playbooks.loader import load_playbook
 
+    # The ledger position before reading: the page's live stream replays from here.
+    live_after = last_entry_id(svc.engine)
     instance = svc.instances.instance(instance_id)
     version = svc.instances.playbook(instance["playbook_sha256"])
     document = load_playbook(version.source, version.name).data
@@ -74,6 +77,7 @@ def instance_data(svc: Services, instance_id: str) -> dict[str, Any]:
     states = node_states(entries)
     approvals = approvals_of_instance(svc.engine, instance_id)
     return {
+        "live_after": live_after,
         "instance": instance,
         "graph": graph_svg(playbook_graph(document), states),
         "timeline": agent_timeline(instance),

@@ -135,7 +135,8 @@
   function connect() {
     if (!window.EventSource || !csrf) return;
     var status = document.getElementById("live-status");
-    var source = new EventSource("/live/stream");
+    var after = document.body.getAttribute("data-live-after");
+    var source = new EventSource("/live/stream" + (after ? "?after=" + encodeURIComponent(after) : ""));
     source.addEventListener("open", function () { if (status) status.className = "live on"; });
     source.addEventListener("error", function () { if (status) status.className = "live off"; });
     source.addEventListener("change", function (ev) {
