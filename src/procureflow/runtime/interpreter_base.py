@@ -188,6 +188,10 @@ class InterpreterBase:
         else:
             self.observer.task_finished(entry)
 
+    def record_step(self, step_key: str, **fields: Any) -> None:
+        """Record a task (see :meth:`record`) in a durable step of its own."""
+        self.durability.step(step_key, lambda: self.record(**fields))
+
     def leaf(
         self, name: str, task: TaskBase, pointer: str, key: str, raw: Any, scope: Scope, work: Work
     ) -> Flow:
@@ -266,18 +270,16 @@ class InterpreterBase:
         task_input = self.task_input(task, raw, variables, pointer)
         variables["input"] = task_input
         if task.if_ is not None and not self.condition(task.if_, task_input, variables, pointer):
-            self.durability.step(
+            self.record_step(
                 key,
-                lambda: self.record(
-                    key=key,
-                    pointer=pointer,
-                    name=name,
-                    task=task,
-                    status="skipped",
-                    task_input=task_input,
-                    output=raw,
-                    started_at=started,
-                ),
+                key=key,
+                pointer=pointer,
+                name=name,
+                task=task,
+                status="skipped",
+                task_input=task_input,
+                output=raw,
+                started_at=started,
             )
             return Flow(raw)
         pushed = False
@@ -289,36 +291,32 @@ class InterpreterBase:
             output, context = self.task_output(task, output, variables, pointer)
         except WorkflowFaulted as exc:
             error = {**exc.error, "instance": exc.error.get("instance") or pointer}
-            self.durability.step(
+            self.record_step(
                 key,
-                lambda: self.record(
-                    key=key,
-                    pointer=pointer,
-                    name=name,
-                    task=task,
-                    status="faulted",
-                    task_input=task_input,
-                    error=error,
-                    started_at=started,
-                ),
+                key=key,
+                pointer=pointer,
+                name=name,
+                task=task,
+                status="faulted",
+                task_input=task_input,
+                error=error,
+                started_at=started,
             )
             raise WorkflowFaulted(error) from None
         finally:
             if pushed:
                 self.deadlines.pop()
         self.context = context
-        self.durability.step(
+        self.record_step(
             key,
-            lambda: self.record(
-                key=key,
-                pointer=pointer,
-                name=name,
-                task=task,
-                status="completed",
-                task_input=task_input,
-                output=output,
-                started_at=started,
-            ),
+            key=key,
+            pointer=pointer,
+            name=name,
+            task=task,
+            status="completed",
+            task_input=task_input,
+            output=output,
+            started_at=started,
         )
         return Flow(output, directive or task.then or "continue")
 
@@ -359,17 +357,15 @@ class InterpreterBase:
     def waiting(self, key: str, name: str, task: TaskBase, pointer: str, task_input: Any) -> None:
         """Record, in its own step, that a task started waiting."""
         started = self.durability.now()
-        self.durability.step(
+        self.record_step(
             f"{key}/waiting",
-            lambda: self.record(
-                key=key,
-                pointer=pointer,
-                name=name,
-                task=task,
-                status="waiting",
-                task_input=task_input,
-                started_at=started,
-            ),
+            key=key,
+            pointer=pointer,
+            name=name,
+            task=task,
+            status="waiting",
+            task_input=task_input,
+            started_at=started,
         )
 
 
