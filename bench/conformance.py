@@ -6,7 +6,7 @@ A accepted by the official schema / E files`` and ``invalid: R refused / I``, ea
 its target (all of them). Also prints the interpreter's speed on a 10-task playbook in
 memory (no durability), as a reference for ``bench/runtime.py``.
 
-Run: ``python bench/conformance.py [--spec DIR]`` (default: the shared sample data).
+Run: ``python bench/conformance.py [--spec DIR]`` (default: the copy in tests/data).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from procureflow.runtime.memory import FakeClock, InMemoryRuntime  # noqa: E402
 from tests.conformance.ctk_runner import load_scenarios, run_scenario  # noqa: E402
 from tests.conformance.fake_services import local_services  # noqa: E402
 
-DEFAULT_SPEC = ROOT.parent / "shared" / "data" / "serverless-workflow"
+DEFAULT_SPEC = ROOT / "tests" / "data" / "serverless-workflow"
 
 
 def ctk(spec: Path) -> tuple[int, int, int, list[str]]:

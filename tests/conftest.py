@@ -20,7 +20,7 @@ from procureflow.adapters.db.tables import metadata
 from procureflow.config import Settings
 from procureflow.runtime.services import Services
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SAMPLE_DATA = Path(__file__).resolve().parent / "data"
 POSTGRES_URL = os.environ.get("PROCUREFLOW_TEST_DATABASE_URL", "")
 
 
@@ -30,11 +30,10 @@ def on_postgres() -> bool:
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    """The shared sample files (e-invoices, OCDS, Serverless Workflow spec material)."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared sample data not found at {SHARED_DATA}")
-    return SHARED_DATA
+def sample_data() -> Path:
+    """Public sample files kept in the repository (e-invoices, OCDS, Serverless Workflow
+    spec material; see ``tests/data/README.md``)."""
+    return SAMPLE_DATA
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 
 from tests.conformance.ctk_runner import Scenario, load_scenarios, run_scenario
 from tests.conformance.fake_services import LocalServicesClient, local_services
+from tests.conftest import SAMPLE_DATA
 
-CTK = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "serverless-workflow" / "ctk"
-SCENARIOS = load_scenarios(CTK) if CTK.is_dir() else []
+SCENARIOS = load_scenarios(SAMPLE_DATA / "serverless-workflow" / "ctk")
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +20,8 @@ def services() -> Iterator[LocalServicesClient]:
         yield client
 
 
-def test_the_conformance_features_are_found(shared_data: Path) -> None:
-    scenarios = load_scenarios(shared_data / "serverless-workflow" / "ctk")
+def test_the_conformance_features_are_found(sample_data: Path) -> None:
+    scenarios = load_scenarios(sample_data / "serverless-workflow" / "ctk")
     assert len(scenarios) >= 20
     assert len({s.id for s in scenarios}) == len(scenarios)
 

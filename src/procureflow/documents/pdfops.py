@@ -114,7 +114,11 @@ def merge(
             chapter = pikepdf.OutlineItem(title, first)
             chapter.children.extend(copied_outline(src, first))
             bookmarks.append(chapter)
-            merged.add_pages_from(src, forms="strip" if unsigned_copy else "preserve")
+            # Our own chapter bookmark (above) nests the source's outline; pikepdf must not
+            # append the same items a second time at the top level.
+            merged.add_pages_from(
+                src, forms="strip" if unsigned_copy else "preserve", outlines="ignore"
+            )
         with merged.open_outline() as outline:
             outline.root.extend(bookmarks)
         return _save(merged), toc

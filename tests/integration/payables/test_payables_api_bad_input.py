@@ -43,8 +43,8 @@ def _count(engine: sa.Engine, table: sa.Table) -> int:
         return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
 
 
-def _truncated_facturx(shared: Path) -> bytes:
-    data = (shared / "einvoice" / "factur-x" / "Facture_FR_BASICWL.pdf").read_bytes()
+def _truncated_facturx(samples: Path) -> bytes:
+    data = (samples / "einvoice" / "factur-x" / "Facture_FR_BASICWL.pdf").read_bytes()
     return data[: len(data) // 2]
 
 
@@ -63,9 +63,9 @@ def _truncated_facturx(shared: Path) -> bytes:
     ],
 )
 def test_a_bad_invoice_is_refused_with_its_reason_and_nothing_is_stored(
-    client: TestClient, engine: sa.Engine, shared_data: Path, name: str, build: object, says: str
+    client: TestClient, engine: sa.Engine, sample_data: Path, name: str, build: object, says: str
 ) -> None:
-    data = build(shared_data)  # type: ignore[operator]
+    data = build(sample_data)  # type: ignore[operator]
     response = client.post("/api/v1/invoices", files={"file": (name, data)})
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
@@ -109,9 +109,9 @@ def test_receipts_for_an_unknown_po_are_refused(client: TestClient) -> None:
 
 
 def test_a_facturx_invoice_for_no_known_po_is_kept_and_queued_for_accounts_payable(
-    client: TestClient, engine: sa.Engine, shared_data: Path
+    client: TestClient, engine: sa.Engine, sample_data: Path
 ) -> None:
-    data = (shared_data / "einvoice" / "factur-x" / "Facture_FR_BASICWL.pdf").read_bytes()
+    data = (sample_data / "einvoice" / "factur-x" / "Facture_FR_BASICWL.pdf").read_bytes()
     response = client.post("/api/v1/invoices", files={"file": ("facture.pdf", data)})
     assert response.status_code == 201, response.text
     invoice = response.json()["invoice"]

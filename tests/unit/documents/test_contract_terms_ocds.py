@@ -1,4 +1,4 @@
-"""Contract terms from OCDS release packages (the shared Open Contracting samples)."""
+"""Contract terms from OCDS release packages (the Open Contracting samples in tests/data)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from procureflow.documents.contract_terms.ocds import contracts_from_ocds
 from procureflow.errors import DocumentRejected
 
 
-def _sample(shared_data: Path, name: str) -> bytes:
-    return (shared_data / "ocds" / name).read_bytes()
+def _sample(sample_data: Path, name: str) -> bytes:
+    return (sample_data / "ocds" / name).read_bytes()
 
 
-def test_the_contract_release_gives_supplier_value_period_and_items(shared_data: Path) -> None:
+def test_the_contract_release_gives_supplier_value_period_and_items(sample_data: Path) -> None:
     [terms] = contracts_from_ocds(
-        _sample(shared_data, "ocds-213czf-000-00001-05-contract.json"), "barnet.json"
+        _sample(sample_data, "ocds-213czf-000-00001-05-contract.json"), "barnet.json"
     )
     assert terms.supplier is not None and terms.supplier.name == "AnyCorp Ltd"
     assert terms.buyer is not None and terms.buyer.name == "London Borough of Barnet"
@@ -32,22 +32,22 @@ def test_the_contract_release_gives_supplier_value_period_and_items(shared_data:
     assert terms.payment_terms is not None and terms.payment_terms.evidence.location == "default"
 
 
-def test_the_same_release_read_twice_is_the_same_contract(shared_data: Path) -> None:
-    data = _sample(shared_data, "ocds-213czf-000-00001-05-contract.json")
+def test_the_same_release_read_twice_is_the_same_contract(sample_data: Path) -> None:
+    data = _sample(sample_data, "ocds-213czf-000-00001-05-contract.json")
     first = contracts_from_ocds(data, "a.json")[0]
     second = contracts_from_ocds(data, "b.json", payment_terms="2/10 net 30")[0]
     assert first.source_sha256 == second.source_sha256
     assert second.payment_terms is not None and second.payment_terms.notation == "2/10 net 30"
 
 
-def test_an_implementation_release_is_not_a_signature(shared_data: Path) -> None:
-    data = _sample(shared_data, "ocds-213czf-000-00001-06-implementation.json")
+def test_an_implementation_release_is_not_a_signature(sample_data: Path) -> None:
+    data = _sample(sample_data, "ocds-213czf-000-00001-06-implementation.json")
     with pytest.raises(DocumentRejected, match="no signed contract"):
         contracts_from_ocds(data, "impl.json")
 
 
-def test_an_unknown_currency_in_a_release_is_refused(shared_data: Path) -> None:
-    package = json.loads(_sample(shared_data, "ocds-213czf-000-00001-05-contract.json"))
+def test_an_unknown_currency_in_a_release_is_refused(sample_data: Path) -> None:
+    package = json.loads(_sample(sample_data, "ocds-213czf-000-00001-05-contract.json"))
     package["releases"][0]["contracts"][0]["value"]["currency"] = "XBT"
     with pytest.raises(DocumentRejected, match="'XBT' is not an ISO 4217"):
         contracts_from_ocds(json.dumps(package).encode(), "odd.json")

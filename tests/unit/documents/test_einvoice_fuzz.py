@@ -36,9 +36,9 @@ def _parse_or_reject(data: bytes, name: str) -> None:
     flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=6),
 )
 def test_damaged_sample_is_rejected_with_its_name_or_still_valid(
-    shared_data: Path, folder: str, name: str, cut: float, flips: list[tuple[float, int]]
+    sample_data: Path, folder: str, name: str, cut: float, flips: list[tuple[float, int]]
 ) -> None:
-    data = bytearray((shared_data / "einvoice" / folder / name).read_bytes())
+    data = bytearray((sample_data / "einvoice" / folder / name).read_bytes())
     for where, value in flips:
         data[int(where * (len(data) - 1))] = value
     _parse_or_reject(bytes(data[: max(1, int(cut * len(data)))]), name)
@@ -54,6 +54,6 @@ def test_file_above_the_limit_is_refused_without_being_read(tmp_path: Path) -> N
         parse_einvoice_file(tmp_path / "missing.xml")
 
 
-def test_a_sample_file_parses_from_disk(shared_data: Path) -> None:
-    invoice = parse_einvoice_file(shared_data / "einvoice" / "en16931-cii" / "CII_example3.xml")
+def test_a_sample_file_parses_from_disk(sample_data: Path) -> None:
+    invoice = parse_einvoice_file(sample_data / "einvoice" / "en16931-cii" / "CII_example3.xml")
     assert invoice.syntax == "cii" and invoice.currency == "DKK"

@@ -15,8 +15,8 @@ UBL_SAMPLE = ("einvoice", "en16931-ubl", "ubl-tc434-example1.xml")
 PDF_SAMPLE = ("einvoice", "factur-x", "Facture_FR_BASICWL.pdf")
 
 
-def _read(shared_data: Path, parts: tuple[str, ...]) -> bytes:
-    return shared_data.joinpath(*parts).read_bytes()
+def _read(sample_data: Path, parts: tuple[str, ...]) -> bytes:
+    return sample_data.joinpath(*parts).read_bytes()
 
 
 def _rejected(data: bytes, filename: str | None = None, **kwargs: int) -> str:
@@ -68,27 +68,27 @@ def test_zugferd_one_is_named_as_unsupported() -> None:
     assert "ZUGFeRD 1.0" in _rejected(xml, "zugferd-invoice.xml")
 
 
-def test_broken_xml_is_refused_as_not_well_formed(shared_data: Path) -> None:
-    data = _read(shared_data, UBL_SAMPLE)
+def test_broken_xml_is_refused_as_not_well_formed(sample_data: Path) -> None:
+    data = _read(sample_data, UBL_SAMPLE)
     assert "not well-formed" in _rejected(data[: len(data) // 2], "half.xml")
 
 
-def test_unknown_currency_is_refused_naming_the_code(shared_data: Path) -> None:
-    data = _read(shared_data, UBL_SAMPLE).replace(b">EUR<", b">XYZ<").replace(b'"EUR"', b'"XYZ"')
+def test_unknown_currency_is_refused_naming_the_code(sample_data: Path) -> None:
+    data = _read(sample_data, UBL_SAMPLE).replace(b">EUR<", b">XYZ<").replace(b'"EUR"', b'"XYZ"')
     message = _rejected(data, "xyz.xml")
     assert "'XYZ'" in message and "ISO 4217" in message
 
 
-def test_missing_total_is_named(shared_data: Path) -> None:
-    data = _read(shared_data, UBL_SAMPLE)
+def test_missing_total_is_named(sample_data: Path) -> None:
+    data = _read(sample_data, UBL_SAMPLE)
     start = data.index(b"<cbc:PayableAmount")
     end = data.index(b"</cbc:PayableAmount>") + len(b"</cbc:PayableAmount>")
     message = _rejected(data[:start] + data[end:], "nopay.xml")
     assert "cbc:PayableAmount" in message and "amount due" in message
 
 
-def test_totals_that_do_not_add_up_are_refused(shared_data: Path) -> None:
-    data = _read(shared_data, UBL_SAMPLE)
+def test_totals_that_do_not_add_up_are_refused(sample_data: Path) -> None:
+    data = _read(sample_data, UBL_SAMPLE)
     tampered = data.replace(
         b'<cbc:PayableAmount currencyID="EUR">250.33<',
         b'<cbc:PayableAmount currencyID="EUR">950.33<',
@@ -106,8 +106,8 @@ def test_default_limit_refuses_a_100_megabyte_upload() -> None:
     assert "above the limit" in _rejected(bytes(100 * 1024 * 1024), "huge.pdf")
 
 
-def test_truncated_pdf_is_refused(shared_data: Path) -> None:
-    data = _read(shared_data, PDF_SAMPLE)
+def test_truncated_pdf_is_refused(sample_data: Path) -> None:
+    data = _read(sample_data, PDF_SAMPLE)
     assert "truncated" in _rejected(data[: len(data) // 2], "cut.pdf")
 
 
@@ -120,9 +120,9 @@ def test_pdf_without_embedded_xml_is_refused(tmp_path: Path) -> None:
     assert "no embedded e-invoice XML" in message
 
 
-def test_pdf_embedding_an_entity_bomb_is_refused(shared_data: Path) -> None:
+def test_pdf_embedding_an_entity_bomb_is_refused(sample_data: Path) -> None:
     bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a SYSTEM "file:///etc/passwd">]><x>&a;</x>'
-    pdf = pikepdf.open(io.BytesIO(_read(shared_data, PDF_SAMPLE)))
+    pdf = pikepdf.open(io.BytesIO(_read(sample_data, PDF_SAMPLE)))
     pdf.attachments["factur-x.xml"] = pikepdf.AttachedFileSpec(pdf, bomb)
     buffer = io.BytesIO()
     pdf.save(buffer)

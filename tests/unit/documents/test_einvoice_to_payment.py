@@ -30,9 +30,9 @@ NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 
 
 def test_matching_sample_invoice_is_scheduled_for_its_discount_and_exported(
-    shared_data: Path,
+    sample_data: Path,
 ) -> None:
-    path = shared_data / "einvoice" / "en16931-ubl" / "ubl-tc434-example2.xml"
+    path = sample_data / "einvoice" / "en16931-ubl" / "ubl-tc434-example2.xml"
     invoice = parse_einvoice(path.read_bytes(), path.name)
     # The buyer's PO: the laptops, the books and the cable (by the seller's item number),
     # plus the two items ordered, delivered and invoiced earlier that now come back.
@@ -81,8 +81,8 @@ def test_matching_sample_invoice_is_scheduled_for_its_discount_and_exported(
     assert invoice.number in root.xpath("//p:Ustrd/text()", namespaces=NS)[0]
 
 
-def test_expensive_capital_defers_the_same_invoice_to_its_due_date(shared_data: Path) -> None:
-    path = shared_data / "einvoice" / "en16931-ubl" / "ubl-tc434-example2.xml"
+def test_expensive_capital_defers_the_same_invoice_to_its_due_date(sample_data: Path) -> None:
+    path = sample_data / "einvoice" / "en16931-ubl" / "ubl-tc434-example2.xml"
     invoice = parse_einvoice(path.read_bytes(), path.name)
     plan = schedule_payment(invoice, None, cost_of_capital=Decimal("0.50"), today=date(2013, 6, 30))
     assert not plan.takes_discount
@@ -95,9 +95,9 @@ def test_expensive_capital_defers_the_same_invoice_to_its_due_date(shared_data: 
 
 
 def test_the_same_invoice_without_the_earlier_deliveries_cannot_credit_them(
-    shared_data: Path,
+    sample_data: Path,
 ) -> None:
-    path = shared_data / "einvoice" / "en16931-ubl" / "ubl-tc434-example2.xml"
+    path = sample_data / "einvoice" / "en16931-ubl" / "ubl-tc434-example2.xml"
     invoice = parse_einvoice(path.read_bytes(), path.name)
     po = PurchaseOrder(
         po_number="123",

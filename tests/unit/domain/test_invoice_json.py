@@ -21,8 +21,8 @@ from procureflow.errors import InvalidInput
         "factur-x/Facture_UE_MINIMUM.pdf",
     ],
 )
-def test_parsed_sample_round_trips_through_json(shared_data: Path, relative: str) -> None:
-    invoice = parse_einvoice_file(shared_data / "einvoice" / relative)
+def test_parsed_sample_round_trips_through_json(sample_data: Path, relative: str) -> None:
+    invoice = parse_einvoice_file(sample_data / "einvoice" / relative)
     text = json.dumps(invoice_to_json(invoice))
     back = invoice_from_json(json.loads(text))
     assert back == invoice
@@ -31,9 +31,9 @@ def test_parsed_sample_round_trips_through_json(shared_data: Path, relative: str
     assert data["signed_payable"]["amount"] == str(invoice.signed_payable.amount)
 
 
-def test_malformed_json_names_the_problem(shared_data: Path) -> None:
+def test_malformed_json_names_the_problem(sample_data: Path) -> None:
     data = invoice_to_json(
-        parse_einvoice_file(shared_data / "einvoice" / "en16931-cii" / "CII_example1.xml")
+        parse_einvoice_file(sample_data / "einvoice" / "en16931-cii" / "CII_example1.xml")
     )
     missing = {k: v for k, v in data.items() if k != "currency"}
     with pytest.raises(InvalidInput, match="'currency'"):

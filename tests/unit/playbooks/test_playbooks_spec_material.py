@@ -12,8 +12,8 @@ from procureflow.errors import PlaybookInvalid
 from procureflow.playbooks import Workflow, load_playbook
 
 
-def _spec(shared_data: Path) -> Path:
-    return shared_data / "serverless-workflow"
+def _spec(sample_data: Path) -> Path:
+    return sample_data / "serverless-workflow"
 
 
 def _schema_validator(spec: Path) -> jsonschema.Draft202012Validator:
@@ -21,8 +21,8 @@ def _schema_validator(spec: Path) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def test_every_example_the_official_schema_accepts_loads(shared_data: Path) -> None:
-    spec = _spec(shared_data)
+def test_every_example_the_official_schema_accepts_loads(sample_data: Path) -> None:
+    spec = _spec(sample_data)
     validator = _schema_validator(spec)
     accepted = loaded = 0
     for path in sorted((spec / "examples").glob("*.yaml")):
@@ -39,8 +39,8 @@ def test_every_example_the_official_schema_accepts_loads(shared_data: Path) -> N
     assert loaded == accepted
 
 
-def test_every_invalid_fixture_is_refused_with_line_and_field(shared_data: Path) -> None:
-    invalid = sorted((_spec(shared_data) / "invalid").glob("*.yaml"))
+def test_every_invalid_fixture_is_refused_with_line_and_field(sample_data: Path) -> None:
+    invalid = sorted((_spec(sample_data) / "invalid").glob("*.yaml"))
     assert invalid
     for path in invalid:
         with pytest.raises(PlaybookInvalid) as caught:
@@ -49,8 +49,8 @@ def test_every_invalid_fixture_is_refused_with_line_and_field(shared_data: Path)
     print(f"\ninvalid: {len(invalid)} refused / {len(invalid)}")
 
 
-def test_an_example_round_trips_to_the_same_document(shared_data: Path) -> None:
-    path = _spec(shared_data) / "examples" / "try-catch-retry-inline.yaml"
+def test_an_example_round_trips_to_the_same_document(sample_data: Path) -> None:
+    path = _spec(sample_data) / "examples" / "try-catch-retry-inline.yaml"
     playbook = load_playbook(path.read_text(encoding="utf-8"), path.name)
     dumped = playbook.workflow.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
     assert dumped == yaml.safe_load(path.read_text(encoding="utf-8"))
