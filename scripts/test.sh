@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install what the tests need and run the whole suite: lint, types, then the tests on
-# SQLite and again on the local PostgreSQL (database "test").
+# Install what the tests need (from the lock) and run the whole suite: lint, types, then
+# the tests on SQLite and again on the local PostgreSQL (database "test").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh test
@@ -16,8 +16,18 @@ echo "== ruff"; .venv/bin/ruff check src tests bench
 echo "== ruff format"; .venv/bin/ruff format --check src tests bench
 echo "== mypy"; .venv/bin/mypy
 
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
+summary() { tail -n 1 | sed -e "s/^=* *//" -e "s/ *=*$//"; }
+
 echo "== tests on SQLite"
-.venv/bin/pytest -q -p no:cacheprovider "$@"
+.venv/bin/pytest -q -p no:cacheprovider "$@" | tee "$results"
+sqlite_line="$(summary < "$results")"
 echo "== tests on PostgreSQL (the ones that use a database)"
 PROCUREFLOW_TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest -q -p no:cacheprovider \
-  -m "not libreoffice and not browser" tests/integration tests/api tests/e2e "$@"
+  -m "not libreoffice and not browser" tests/integration tests/api tests/e2e "$@" | tee "$results"
+pg_line="$(summary < "$results")"
+
+echo "== summary"
+echo "SQLite:     $sqlite_line"
+echo "PostgreSQL: $pg_line"

@@ -31,7 +31,9 @@ def test_demo_headless_runs_every_scenario_to_the_end(tmp_path: Path) -> None:
         timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
-    summary = json.loads(done.stdout)
+    summary = json.loads(done.stdout)  # the one document on stdout: no banner before it
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert "ERROR" not in done.stderr, done.stderr[-3000:]
     assert summary["ok"] is True
     assert summary["audit"]["ok"] is True
     assert summary["scenarios"], "no scenario ran"

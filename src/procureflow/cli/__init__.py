@@ -14,6 +14,28 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from procureflow import __version__
+
+        typer.echo(f"procureflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        help="Print the version and exit.",
+        callback=_print_version,
+        is_eager=True,
+    ),
+) -> None:
+    """ProcureFlow: procurement orchestration with durable playbooks, agents and guardrails."""
+
+
 def _register() -> None:
     # Imported here so that `procureflow --help` lists every group and a module's import
     # cost is paid once. Each module exposes `app` (a Typer group) and its name.
@@ -35,14 +57,18 @@ def main() -> None:
     import os
     import sys
 
+    from procureflow.cli import output
     from procureflow.runtime import dbos_runtime
 
+    if "--json" in sys.argv[1:]:
+        output.reserve_stdout_for_json()
     _register()
     code: int | str | None = 0
     try:
         app()
     except SystemExit as exc:
         code = exc.code
+    output.flush_json_stream()
     if dbos_runtime.engine_was_started():
         sys.stdout.flush()
         sys.stderr.flush()

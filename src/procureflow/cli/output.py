@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,10 +25,36 @@ err_console = Console(stderr=True)
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
+_json_stream: TextIO | None = None
+
+
+def reserve_stdout_for_json() -> None:
+    """Keep the process's stdout for the one JSON document of a ``--json`` command.
+
+    Whatever else reaches file descriptor 1 from then on — a library's banner, a C
+    extension's log line, a stray ``print`` — goes to stderr instead, so stdout holds
+    exactly the document :func:`emit` writes.
+    """
+    global _json_stream
+    if _json_stream is not None:
+        return
+    sys.stdout.flush()
+    _json_stream = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+
+
+def flush_json_stream() -> None:
+    """Write out the JSON document (before a process ends with ``os._exit``)."""
+    if _json_stream is not None:
+        _json_stream.flush()
+
+
 def emit(value: Any, *, as_json: bool, human: Callable[[Any], None] | None = None) -> None:
     """Print ``value`` as JSON, or hand it to ``human`` for a rich rendering."""
     if as_json or human is None:
-        sys.stdout.write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False) + "\n")
+        out = _json_stream if as_json and _json_stream is not None else sys.stdout
+        out.write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False) + "\n")
+        out.flush()
     else:
         human(value)
 
@@ -97,6 +124,8 @@ __all__ = [
     "emit",
     "err_console",
     "fail",
+    "flush_json_stream",
     "one_line_errors",
     "progress",
+    "reserve_stdout_for_json",
 ]

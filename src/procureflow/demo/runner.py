@@ -8,7 +8,6 @@ says whether every scenario succeeded.
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from rich.table import Table
 
 from procureflow.adapters.db.user_store import User, UserStore
 from procureflow.bootstrap import build_services, start_runtime, stop_runtime
-from procureflow.cli.output import ProgressTicker
+from procureflow.cli.output import ProgressTicker, emit
 from procureflow.config import Settings, get_settings
 from procureflow.demo.scenarios import SCENARIO_MODULES
 from procureflow.demo.scenarios.base import DEMO_PEOPLE, ScenarioResult
@@ -146,10 +145,7 @@ def run_demo(*, headless: bool, host: str | None, port: int | None, as_json: boo
                 ticker.close()
         finally:
             stop_runtime(svc)
-        if as_json:
-            print(json.dumps(summary, indent=2))
-        else:
-            _print_summary(summary)
+        emit(summary, as_json=as_json, human=_print_summary)
         raise typer.Exit(0 if summary["ok"] else 1)
 
     settings = settings.model_copy(

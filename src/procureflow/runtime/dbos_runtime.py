@@ -15,6 +15,7 @@ from dbos import DBOS, DBOSClient, DBOSConfig
 
 from procureflow.adapters.db.engine import create_workflow_engine, is_sqlite
 from procureflow.config import Settings
+from procureflow.runtime.durable import engine_generation
 from procureflow.runtime.launch import QUEUE_NAME
 
 if TYPE_CHECKING:
@@ -72,14 +73,20 @@ def launch_dbos(settings: Settings, engine: sa.Engine) -> None:
     DBOS.launch()
     # Registered after launch, as DBOS requires; polled often so a new instance starts fast.
     DBOS.register_queue(QUEUE_NAME, polling_interval_sec=0.05, on_conflict="always_update")
+    engine_generation.started()
     _launched = True
     _ever_launched = True
 
 
 def shutdown_dbos() -> None:
-    """Stop DBOS, keeping the workflow registrations for a later launch."""
+    """Stop DBOS, keeping the workflow registrations for a later launch.
+
+    Instances still running or waiting stop where they stand, quietly (see
+    :class:`~procureflow.runtime.durable.EngineStopped`), and resume at the next start.
+    """
     global _launched
     if _launched:
+        engine_generation.stopping()
         DBOS.destroy(destroy_registry=False)
         _launched = False
 

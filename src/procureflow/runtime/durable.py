@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from dbos import DBOS
 
@@ -17,10 +17,44 @@ from procureflow.domain.clock import utcnow
 from procureflow.runtime.ports import BranchCall, BranchResult
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 # A wait is made of bounded receives: a thread blocked in one receive holds up the exit
 # of its process until that receive times out, so none lasts longer than this.
 RECEIVE_CHUNK_SECONDS = 30.0
+
+
+class EngineStopped(BaseException):
+    """The durable engine of this process stopped while an instance was running or waiting.
+
+    Raised in the instance's own thread when it next reaches the engine. The instance is
+    left exactly as the database has it and resumes at the next start (same executor
+    id). A ``BaseException`` on purpose: neither a playbook's ``try``/``catch`` nor the
+    engine's error path may record a shutdown as the instance's failure, and nothing is
+    logged for it — stopping while instances wait is normal.
+    """
+
+
+class _EngineGeneration:
+    """Which launch of the engine is running, so a thread of an earlier launch never
+    reaches the engine of a later one (tests and ``serve`` restart it in one process)."""
+
+    def __init__(self) -> None:
+        self.number = 0
+        self.running = False
+
+    def started(self) -> None:
+        self.number += 1
+        self.running = True
+
+    def stopping(self) -> None:
+        self.running = False
+
+    def is_current(self, number: int) -> bool:
+        return self.running and number == self.number
+
+
+engine_generation = _EngineGeneration()
 
 
 class DbosDurability:
@@ -33,14 +67,30 @@ class DbosDurability:
     ) -> None:
         self.instance_id = instance_id
         self._branch_runner = branch_runner
+        self._generation = engine_generation.number
+
+    def _engine(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Make one call into the engine, or stop this thread if the engine is gone."""
+        if not engine_generation.is_current(self._generation):
+            raise EngineStopped
+        try:
+            return call(*args, **kwargs)
+        except Exception:
+            if not engine_generation.is_current(self._generation):
+                raise EngineStopped from None
+            raise
 
     def step(self, key: str, fn: Callable[[], T]) -> T:
         """One checkpointed step named by the task key."""
-        return DBOS.run_step({"name": key[:900]}, fn)
+
+        def checkpointed() -> T:
+            return DBOS.run_step({"name": key[:900]}, fn)
+
+        return self._engine(checkpointed)
 
     def sleep(self, key: str, seconds: float) -> None:  # noqa: ARG002 - key names the timer
         """A durable timer (the wake-up time is checkpointed)."""
-        DBOS.sleep(max(0.0, seconds))
+        self._engine(DBOS.sleep, max(0.0, seconds))
 
     def receive(self, key: str, topic: str, timeout_seconds: float | None) -> Any | None:  # noqa: ARG002
         """The next message on ``topic`` for this workflow, or None after the timeout.
@@ -55,7 +105,7 @@ class DbosDurability:
                 if remaining is None
                 else min(RECEIVE_CHUNK_SECONDS, remaining)
             )
-            message = DBOS.recv(topic, timeout_seconds=chunk)
+            message = self._engine(DBOS.recv, topic, timeout_seconds=chunk)
             if message is not None:
                 return message
             if remaining is not None:
@@ -71,7 +121,8 @@ class DbosDurability:
     ) -> list[BranchResult]:
         """Start one child workflow per branch and gather their results."""
         handles = [
-            DBOS.start_workflow(
+            self._engine(
+                DBOS.start_workflow,
                 self._branch_runner,
                 self.instance_id,
                 branch.pointer,
@@ -82,12 +133,12 @@ class DbosDurability:
             for branch in branches
         ]
         if compete:
-            first = DBOS.wait_first(handles)
+            first = self._engine(DBOS.wait_first, handles)
             for handle in handles:
                 if handle.workflow_id != first.workflow_id:
-                    DBOS.cancel_workflow(handle.workflow_id)
-            return [_as_result(first.get_result())]
-        return [_as_result(handle.get_result()) for handle in handles]
+                    self._engine(DBOS.cancel_workflow, handle.workflow_id)
+            return [_as_result(self._engine(first.get_result))]
+        return [_as_result(self._engine(handle.get_result)) for handle in handles]
 
     def now(self) -> datetime:
         """Wall-clock time; used for timestamps only, never to choose a path."""
@@ -107,4 +158,4 @@ def _as_result(value: Any) -> BranchResult:
     return BranchResult(output=value)
 
 
-__all__ = ["RECEIVE_CHUNK_SECONDS", "DbosDurability"]
+__all__ = ["RECEIVE_CHUNK_SECONDS", "DbosDurability", "EngineStopped", "engine_generation"]

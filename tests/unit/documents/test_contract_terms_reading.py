@@ -178,3 +178,12 @@ def test_payment_terms_wrapped_onto_the_next_pdf_line_are_read_whole() -> None:
     )
     terms = extract_contract_terms(pdf, "x.pdf")
     assert terms.payment_terms is not None and terms.payment_terms.notation == "2/10 net 30"
+
+
+@pytest.mark.parametrize("line", ["Payment 2/10 net 30", "Payment terms: 2/10 net 30"])
+def test_payment_terms_are_read_with_or_without_a_colon_after_the_label(line: str) -> None:
+    pages = [["SUPPLY AGREEMENT", "Agreement No. SA-78", line]]
+    terms = extract_contract_terms(lines_pdf(pages), "contract.pdf")
+    assert terms.payment_terms is not None
+    read = terms.payment_terms
+    assert (read.net_days, read.discount_pct, read.discount_days) == (30, Decimal("2"), 10)

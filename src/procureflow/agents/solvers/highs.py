@@ -54,6 +54,19 @@ def _lp(model: LinearModel) -> highspy.HighsLp:
     return lp
 
 
+class _QuietHighs(highspy.Highs):
+    """A solver that prints nothing: ``highspy.Highs()`` installs its callbacks while it is
+    built, and HiGHS writes its banner to stdout then unless output is already off, which
+    would spoil a command's ``--json`` output."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    def enableCallbacks(self) -> None:  # highspy's own name
+        self.setOptionValue("output_flag", False)
+        super().enableCallbacks()  # type: ignore[no-untyped-call]
+
+
 def solve_with_highs(
     model: LinearModel, *, time_limit_s: float = 30.0, mip_rel_gap: float = 0.0, threads: int = 1
 ) -> SolverResult:
@@ -61,8 +74,7 @@ def solve_with_highs(
     started = time.perf_counter()
     if model.num_columns == 0:
         return SolverResult(SolverStatus.OPTIMAL, [], 0.0, 0.0, 0.0)
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    highs.setOptionValue("output_flag", False)
+    highs = _QuietHighs()
     highs.setOptionValue("time_limit", float(time_limit_s))
     highs.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     highs.setOptionValue("threads", int(threads))

@@ -221,9 +221,8 @@ def find_payment_terms(blocks: Sequence[Block]) -> PaymentTermsTerm | None:
     for index, block in enumerate(blocks):
         if not _PAYMENT.search(block.text) or _LD.search(block.text):
             continue
-        text = (
-            block.text.split(":", 1)[1] if block.text.lower().startswith("payment") else block.text
-        )
+        label, colon, rest = block.text.partition(":")
+        text = rest if colon and label.lower().startswith("payment") else block.text
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         if following and following.location == block.location and following.text[:1].islower():
             text += " " + following.text  # a sentence wrapped onto the next PDF line
