@@ -265,6 +265,7 @@ INVOCATIONS: list[tuple[str, Invocation, str]] = [
     ),
     ("orders list", lambda w: [], OK),
     ("orders show", lambda w: [w.first("orders", "list", key="po_number")], OK),
+    ("agents eval", lambda w: [str(w.folder)], REFUSED),  # no corpus folders there
     ("payments list", lambda w: [], OK),
     ("payments invoices", lambda w: [], OK),
     (

@@ -27,6 +27,7 @@ GROUPS: list[tuple[str, str]] = [
     ("milestones", "milestones"),
     ("payments", "payments"),
     ("orders", "orders"),
+    ("agents", "agents"),
 ]
 
 # modules exposing `register(app)` for top-level commands (demo, serve, worker, ...)
