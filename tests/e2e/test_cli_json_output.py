@@ -136,6 +136,8 @@ INVOCATIONS: list[tuple[str, Invocation, str]] = [
     ("import", lambda w: ["suppliers", str(DEMO / "data" / "suppliers.csv")], OK),
     ("events send", lambda w: ["--type", "test.ping", "--source", "cli-test", "--id", "1"], OK),
     ("events list", lambda w: ["--limit", "2"], OK),
+    # the newest event (the ping above) triggers no playbook: nothing to replay
+    ("events replay", lambda w: [w.first("events", "list", key="key")], REFUSED),
     ("playbooks validate", lambda w: [w.file("p.yaml", PLAYBOOK)], OK),
     ("playbooks register", lambda w: [w.file("p.yaml", PLAYBOOK)], OK),
     ("playbooks run", lambda w: [w.file("p.yaml", PLAYBOOK), "--input", '{"amount": 2}'], OK),

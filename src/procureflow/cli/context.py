@@ -24,11 +24,17 @@ def store() -> Iterator[Services]:
 
 @contextmanager
 def client() -> Iterator[Services]:
-    """Stores plus a client that enqueues and sends for an engine running elsewhere."""
+    """Stores plus a client that enqueues and sends for an engine running elsewhere.
+
+    The built-in playbooks are registered first: an event ingested here before any
+    engine ever ran on this database must still start the playbooks it triggers.
+    """
     from procureflow.runtime.dbos_runtime import workflow_client
     from procureflow.runtime.launch import ClientLauncher
+    from procureflow.runtime.playbook_catalog import register_builtin_playbooks
 
     svc = build_services()
+    register_builtin_playbooks(svc)
     dbos_client = workflow_client(svc.engine)
     svc.extras["launcher"] = ClientLauncher(dbos_client)
     try:

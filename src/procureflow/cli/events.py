@@ -79,3 +79,23 @@ def list_events(
         console.print(table)
 
     emit(rows, as_json=as_json, human=human)
+
+
+@app.command("replay")
+@one_line_errors
+def replay(
+    key: str = typer.Argument(..., help="The event's key (`events list`, or `event` in ingest)."),
+    actor: str = typer.Option(None, "--as", help="Who replays it (default: your login name)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Start the playbooks a stored event triggers, when it started none on arrival
+    (e.g. it came in before the playbooks were registered)."""
+    from procureflow.cli.docs import actor_name
+
+    with context.client() as svc:
+        result = EventDispatcher(svc).replay(key, actor=actor_name(actor))
+    emit(
+        {"event": result.key, "started": result.started},
+        as_json=as_json,
+        human=lambda r: console.print(f"event {r['event']} started {', '.join(r['started'])}"),
+    )

@@ -13,10 +13,11 @@ from typing import Any
 
 from procureflow.adapters.db.event_store import event_key
 from procureflow.domain.cloudevents import validate_event
+from procureflow.errors import Conflict, NotFound
 from procureflow.playbooks import event_matches
 from procureflow.runtime import launch as launching
 from procureflow.runtime.services import Services
-from procureflow.runtime.triggers import TriggerIndex
+from procureflow.runtime.triggers import Trigger, TriggerIndex
 
 
 @dataclass
@@ -50,8 +51,7 @@ class EventDispatcher:
     def ingest(self, raw: Any, *, actor: str) -> IngestResult:
         """Validate, store, start what the event triggers and deliver it to listeners."""
         event = validate_event(raw)
-        matching = self.triggers.matching(event)
-        started: list[str] = []
+        matching = self.triggers.matching(event)  # reads: before the write transaction
         with self.svc.engine.begin() as conn:
             key = self.svc.events.insert(conn, event, actor)
             if key is None:
@@ -59,22 +59,58 @@ class EventDispatcher:
                 return IngestResult(
                     key=event_key(event["source"], event["id"]), duplicate=True, started=[]
                 )
-            for trigger in matching:
-                instance_id = launching.new_instance_id()
-                self.svc.instances.create_instance(
-                    conn,
-                    instance_id=instance_id,
-                    playbook=trigger.playbook,
-                    input=[event],
-                    trigger_event=key,
-                    actor=actor,
-                )
-                started.append(instance_id)
+            started = self._create_instances(conn, matching, event, key, actor)
             self.svc.events.set_started(conn, key, started)
         for instance_id in started:
             launching.launcher(self.svc).launch(instance_id)
         delivered = self.deliver(event, key)
         return IngestResult(key=key, duplicate=False, started=started, delivered=delivered)
+
+    def replay(self, key: str, *, actor: str) -> IngestResult:
+        """Start what a stored event triggers, when it started nothing on arrival (it came
+        in before its playbook was registered, or the playbook was fixed since).
+
+        An event that started instances is not replayed: that would run them twice.
+        """
+        stored = self.svc.events.by_key(key)
+        if stored is None:
+            raise NotFound(f"no stored event {key}", subject=key)
+        event = stored["envelope"]
+        matching = self.triggers.matching(event)  # reads: before the write transaction
+        if not matching:
+            raise Conflict(
+                f"event {key} ({event['type']}) triggers no registered playbook", subject=key
+            )
+        with self.svc.engine.begin() as conn:
+            claimed = self.svc.events.claim_for_replay(conn, key)
+            if claimed is not None and claimed["started"]:
+                raise Conflict(
+                    f"event {key} already started {', '.join(claimed['started'])}; "
+                    "a replay would start them again",
+                    subject=key,
+                )
+            started = self._create_instances(conn, matching, event, key, actor)
+            self.svc.events.record_replay(conn, key, event["type"], started, actor)
+        for instance_id in started:
+            launching.launcher(self.svc).launch(instance_id)
+        return IngestResult(key=key, duplicate=False, started=started)
+
+    def _create_instances(
+        self, conn: Any, matching: list[Trigger], event: dict[str, Any], key: str, actor: str
+    ) -> list[str]:
+        started = []
+        for trigger in matching:
+            instance_id = launching.new_instance_id()
+            self.svc.instances.create_instance(
+                conn,
+                instance_id=instance_id,
+                playbook=trigger.playbook,
+                input=[event],
+                trigger_event=key,
+                actor=actor,
+            )
+            started.append(instance_id)
+        return started
 
     def deliver(self, event: dict[str, Any], key: str) -> list[str]:
         """Send the event to every open subscription it matches; returns instance ids."""

@@ -72,15 +72,39 @@ class EventStore:
         """Remember which instances an event started."""
         conn.execute(events.update().where(events.c.id == key).values(started=instance_ids))
 
-    def get(self, source: str, event_id: str) -> dict[str, Any] | None:
-        """A stored event with what it started, or None."""
+    def by_key(self, key: str) -> dict[str, Any] | None:
+        """A stored event by its key, with what it started, or None."""
         with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(events).where(events.c.id == event_key(source, event_id))
-            ).first()
+            row = conn.execute(sa.select(events).where(events.c.id == key)).first()
         if row is None:
             return None
         return {"key": row.id, "envelope": row.envelope, "started": row.started}
+
+    def claim_for_replay(self, conn: sa.Connection, key: str) -> dict[str, Any] | None:
+        """The stored event ``key``, locked in ``conn``'s transaction so that two replays
+        cannot both start its playbooks; None when there is no such event."""
+        row = conn.execute(sa.select(events).where(events.c.id == key).with_for_update()).first()
+        if row is None:
+            return None
+        return {"key": row.id, "envelope": row.envelope, "started": row.started}
+
+    def record_replay(
+        self, conn: sa.Connection, key: str, event_type: str, started: list[str], actor: str
+    ) -> None:
+        """Remember what a replay started, in the ledger too."""
+        self.set_started(conn, key, started)
+        self.audit.append(
+            conn,
+            stream=f"event:{event_type}",
+            kind="event.replayed",
+            actor=actor,
+            subject=key,
+            payload={"started": started},
+        )
+
+    def get(self, source: str, event_id: str) -> dict[str, Any] | None:
+        """A stored event with what it started, or None."""
+        return self.by_key(event_key(source, event_id))
 
     def recent(
         self, *, type: str | None = None, limit: int = 50, offset: int = 0

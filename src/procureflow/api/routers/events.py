@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
-from procureflow.api.auth import REQUESTERS, access
+from procureflow.adapters.db.user_store import User
+from procureflow.api.auth import OPERATORS, REQUESTERS, access, require_roles
 from procureflow.api.deps import ServicesDep
 from procureflow.api.routers.records import PAGED, TOTAL_HEADER
 from procureflow.runtime.dispatch import EventDispatcher
@@ -57,3 +58,26 @@ def list_events(
     """Received events, newest first; the number matching in all is in ``X-Total-Count``."""
     response.headers[TOTAL_HEADER] = str(svc.events.count(type=type))
     return svc.events.recent(type=type, limit=limit, offset=offset)
+
+
+class EventReplayed(BaseModel):
+    """What a replay of a stored event started."""
+
+    event: str
+    started: list[str]
+
+
+@router.post(
+    "/{key}/replay",
+    response_model=EventReplayed,
+    responses={
+        404: {"description": "No stored event with this key."},
+        409: {"description": "The event started instances already, or triggers none."},
+    },
+)
+async def replay_event(
+    svc: ServicesDep, key: str, user: Annotated[User, Depends(require_roles(*OPERATORS))]
+) -> dict[str, Any]:
+    """Start the playbooks a stored event triggers when it started none on arrival."""
+    result = await run_in_threadpool(EventDispatcher(svc).replay, key, actor=user.id)
+    return {"event": result.key, "started": result.started}

@@ -22,9 +22,7 @@ from procureflow.demo import demo_emails
 from procureflow.demo.scenarios.base import ScenarioResult
 
 # the demo people decide pending approvals the same way in every scenario
-from procureflow.demo.scenarios.guarded_purchase import (
-    _approve_along_chain as approve_along_chain,
-)
+from procureflow.demo.scenarios.guarded_purchase import approve_along_chain
 from procureflow.runtime.disruption_intake import MAIL_SOURCE, answer_rfq, start_from_mail
 from procureflow.runtime.disruption_seed import ensure_demo_world
 from procureflow.runtime.mail_intake import read_supplier_mail
@@ -55,7 +53,7 @@ def _ingest(svc: Services, name: str, raw: bytes) -> list[str]:
     return list(started["started"])
 
 
-def _confirm_quotes(svc: Services, data: dict[str, Any]) -> int:
+def confirm_quotes(svc: Services, data: dict[str, Any]) -> int:
     """As the suppliers: confirm the latest round of requests (a repeat changes nothing)."""
     rounds = [
         t["output"]["rfq"]
@@ -83,7 +81,7 @@ def _drive(
             decided = approve_along_chain(svc, instance_id, people)
             approvals += decided
             if not decided:
-                _confirm_quotes(svc, data)
+                confirm_quotes(svc, data)
         time.sleep(0.1)
         data = svc.instances.instance(instance_id)
     return data, approvals
@@ -134,4 +132,4 @@ def run(svc: Services, people: dict[str, Any]) -> ScenarioResult:
     )
 
 
-__all__ = ["MAILS", "TITLE", "run"]
+__all__ = ["MAILS", "TITLE", "confirm_quotes", "run"]

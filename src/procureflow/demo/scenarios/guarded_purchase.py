@@ -26,7 +26,7 @@ def _settle(
     return data
 
 
-def _approve_along_chain(svc: Services, instance_id: str, people: dict[str, Any]) -> list[str]:
+def approve_along_chain(svc: Services, instance_id: str, people: dict[str, Any]) -> list[str]:
     """Approve the instance's pending requests as whichever demo person holds the role."""
     decided = []
     for approval in svc.approvals.inbox(status="pending"):
@@ -65,7 +65,7 @@ def run(svc: Services, people: dict[str, Any]) -> ScenarioResult:
     waiting = _settle(svc, large, {"waiting", "completed", "faulted"})
     approvals: list[str] = []
     while waiting["status"] == "waiting":
-        approvals += _approve_along_chain(svc, large, people)
+        approvals += approve_along_chain(svc, large, people)
         waiting = _settle(svc, large, {"completed", "faulted"}, timeout=10.0)
     large_data = waiting
     ok = (
