@@ -127,6 +127,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if dbos_runtime.engine_was_started():
         import sys
 
+        # os._exit skips atexit: stop the warm LibreOffice a test started, or it outlives us
+        convert = sys.modules.get("procureflow.documents.convert")
+        if convert is not None:
+            convert.close_worker_converters()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(_exit_status[0])

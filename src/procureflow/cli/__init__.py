@@ -46,6 +46,15 @@ def _register() -> None:
     groups.add_top_level_commands(app)
 
 
+def _close_document_converters() -> None:
+    """Stop the warm LibreOffice of this process, if a command started one."""
+    import sys
+
+    convert = sys.modules.get("procureflow.documents.convert")
+    if convert is not None:
+        convert.close_worker_converters()
+
+
 def main() -> None:
     """Entry point of the console script.
 
@@ -70,6 +79,7 @@ def main() -> None:
         code = exc.code
     output.flush_json_stream()
     if dbos_runtime.engine_was_started():
+        _close_document_converters()  # os._exit skips the atexit hook that would
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code if isinstance(code, int) else 1)
