@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from procureflow.adapters.db.event_store import event_key
+from procureflow.adapters.db.event_store import Subscription, event_key
 from procureflow.domain.cloudevents import validate_event
 from procureflow.errors import Conflict, NotFound
 from procureflow.playbooks import event_matches
@@ -114,14 +114,24 @@ class EventDispatcher:
 
     def deliver(self, event: dict[str, Any], key: str) -> list[str]:
         """Send the event to every open subscription it matches; returns instance ids."""
-        delivered = []
-        for sub in self.svc.events.open_subscriptions():
-            if any(event_matches(f, event) for f in sub.filters):
-                launching.launcher(self.svc).send(
-                    sub.workflow_id, event, sub.topic, idempotency_key=f"{key}:{sub.id}"
-                )
-                delivered.append(sub.instance_id)
-        return delivered
+        return [
+            sub.instance_id
+            for sub in self.svc.events.open_subscriptions()
+            if any(event_matches(f, event) for f in sub.filters)
+            and deliver_to(self.svc, sub, event, key)
+        ]
 
 
-__all__ = ["EventDispatcher", "IngestResult"]
+def deliver_to(svc: Services, sub: Subscription, event: dict[str, Any], key: str) -> bool:
+    """Send stored event ``key`` to one subscription, unless another listen of the same
+    instance had it already; True when sent. The idempotency key makes a repeat (the
+    dispatcher and a new subscription racing, a step run again) arrive once."""
+    if not svc.events.claim_delivery(key, sub):
+        return False
+    launching.launcher(svc).send(
+        sub.workflow_id, event, sub.topic, idempotency_key=f"{key}:{sub.id}"
+    )
+    return True
+
+
+__all__ = ["EventDispatcher", "IngestResult", "deliver_to"]

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog, insert_if_absent, insert_ignore
-from procureflow.adapters.db.tables import events, subscriptions
+from procureflow.adapters.db.tables import event_deliveries, events, instances, subscriptions
 from procureflow.domain.clock import utcnow
 from procureflow.domain.cloudevents import parse_time
 
@@ -146,9 +146,9 @@ class EventStore:
         key: str,
         topic: str,
         filters: list[dict[str, Any]],
-    ) -> None:
+    ) -> Subscription:
         """Open a subscription (idempotent on instance + key)."""
-        sub_id = hashlib.sha256(f"{instance_id}\x00{key}".encode()).hexdigest()[:40]
+        sub_id = _subscription_id(instance_id, key)
         with self.engine.begin() as conn:
             conn.execute(
                 insert_ignore(
@@ -164,16 +164,64 @@ class EventStore:
                     },
                 )
             )
+        return Subscription(
+            id=sub_id,
+            instance_id=instance_id,
+            workflow_id=workflow_id,
+            topic=topic,
+            filters=list(filters),
+        )
 
     def unsubscribe(self, *, instance_id: str, key: str) -> None:
         """Close a subscription."""
-        sub_id = hashlib.sha256(f"{instance_id}\x00{key}".encode()).hexdigest()[:40]
+        sub_id = _subscription_id(instance_id, key)
         with self.engine.begin() as conn:
             conn.execute(
                 subscriptions.update()
                 .where(subscriptions.c.id == sub_id, subscriptions.c.closed_at.is_(None))
                 .values(closed_at=utcnow())
             )
+
+    def claim_delivery(self, key: str, subscription: Subscription) -> bool:
+        """Record that event ``key`` goes to ``subscription``; True when it is this
+        subscription's to send: the instance had not had it yet, or had it through this
+        same subscription (a repeat is harmless: sending is idempotent per subscription)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert_ignore(
+                    conn,
+                    event_deliveries,
+                    {
+                        "event_key": key,
+                        "instance_id": subscription.instance_id,
+                        "subscription_id": subscription.id,
+                        "delivered_at": utcnow(),
+                    },
+                )
+            )
+            owner = conn.execute(
+                sa.select(event_deliveries.c.subscription_id).where(
+                    event_deliveries.c.event_key == key,
+                    event_deliveries.c.instance_id == subscription.instance_id,
+                )
+            ).scalar_one()
+        return bool(owner == subscription.id)
+
+    def stored_for(
+        self, instance_id: str, types: set[str] | None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """(key, event) of the events received since the instance was created, oldest
+        first (only of ``types`` when given): what a new listen may have missed."""
+        created = sa.select(instances.c.created_at).where(instances.c.id == instance_id)
+        query = (
+            sa.select(events.c.id, events.c.envelope)
+            .where(events.c.received_at >= created.scalar_subquery())
+            .order_by(events.c.received_at, events.c.id)
+        )
+        if types is not None:
+            query = query.where(events.c.type.in_(sorted(types)))
+        with self.engine.connect() as conn:
+            return [(row.id, dict(row.envelope)) for row in conn.execute(query)]
 
     def open_subscriptions(self) -> list[Subscription]:
         """Every subscription still waiting."""
@@ -191,6 +239,10 @@ class EventStore:
             )
             for r in rows
         ]
+
+
+def _subscription_id(instance_id: str, key: str) -> str:
+    return hashlib.sha256(f"{instance_id}\x00{key}".encode()).hexdigest()[:40]
 
 
 __all__ = ["EventStore", "Subscription", "event_key"]

@@ -101,6 +101,18 @@ subscriptions = sa.Table(
     sa.Index("ix_pf_subscriptions_open", "closed_at"),
 )
 
+# One row per (event, instance): the listen of that instance the event was delivered to.
+# An event arriving before its listen subscribed is delivered when it subscribes; this
+# keeps it from going to a second listen of the same instance.
+event_deliveries = sa.Table(
+    "pf_event_deliveries",
+    metadata,
+    sa.Column("event_key", sa.String(64), primary_key=True),
+    sa.Column("instance_id", sa.String(64), primary_key=True),
+    sa.Column("subscription_id", sa.String(64), nullable=False),
+    sa.Column("delivered_at", UTCDateTime(), nullable=False),
+)
+
 approvals = sa.Table(
     "pf_approvals",
     metadata,
