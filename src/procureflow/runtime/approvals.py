@@ -83,7 +83,9 @@ def make_approval_function(svc: Services) -> FunctionSpec:
                 title=str(args.get("title") or ctx.task_name),
                 action=action,
                 reasoning=args.get("reasoning"),
-                requested_by=str(args.get("requested_by") or "procureflow"),
+                # The person behind the instance, never a name the playbook gives: only
+                # then can segregation of duties keep them from approving their own request.
+                requested_by=svc.instances.requester(ctx.instance_id),
                 chain=chain,
             )
             svc.instances.set_status(ctx.instance_id, "waiting")

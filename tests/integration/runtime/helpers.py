@@ -19,10 +19,10 @@ def playbook(name: str, body: str, version: str = "1.0.0", extra: str = "") -> s
     )
 
 
-def run(svc: Services, source: str, input: Any = None) -> str:
-    """Register ``source`` and start an instance of it."""
+def run(svc: Services, source: str, input: Any = None, *, actor: str = "test") -> str:
+    """Register ``source`` and start an instance of it as ``actor``."""
     version = register_source(svc, source, "test.yaml")
-    return start_instance(svc, version, input if input is not None else {}, actor="test")
+    return start_instance(svc, version, input if input is not None else {}, actor=actor)
 
 
 def wait_for(

@@ -21,7 +21,7 @@ def _approval_playbook(chain: str) -> str:
       with:
         title: Release purchase order
         action: '${{ {{po: .po, amount: .amount, currency: "EUR"}} }}'
-        requested_by: bob
+        requested_by: somebody-else
         chain: {chain}
   - result:
       set:
@@ -85,11 +85,15 @@ def test_an_approved_action_resumes_the_instance(runtime: Services, people: None
 
 
 def test_binding_rules_refuse_stale_self_and_wrong_role(runtime: Services, people: None) -> None:
-    instance_id = run(runtime, _approval_playbook("[budget_owner]"), {"po": "PO-1", "amount": 50})
+    # bob starts it; the playbook names somebody else as requester, which changes nothing
+    instance_id = run(
+        runtime, _approval_playbook("[budget_owner]"), {"po": "PO-1", "amount": 50}, actor="bob"
+    )
     wait_for(runtime, instance_id, "waiting")
     approval = _pending(runtime)
     with pytest.raises(StaleApproval):
         _decide(runtime, approval, "olga", "0" * 64)
+    assert approval["requested_by"] == "bob"
     with pytest.raises(SegregationOfDuties):
         _decide(runtime, approval, "bob", str(approval["digest"]))
     with pytest.raises(Forbidden):

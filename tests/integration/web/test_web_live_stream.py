@@ -90,7 +90,7 @@ def test_changes_stream_live_and_a_reconnect_catches_up(
         assert next(lines).startswith("retry:")
         assert api.post("/api/v1/events", json=_event(1)).status_code == 202
         first_id, change = next((i, c) for i, c in _changes(lines) if c["kind"] == "event.received")
-        assert change["id"] == first_id and change["actor"] == "api"
+        assert change["id"] == first_id and change["actor"] == "olga"  # the signed-in sender
     with httpx.Client(base_url=base, headers=headers, timeout=30) as api:
         assert api.post("/api/v1/events", json=_event(2)).status_code == 202
         resumed = {"Last-Event-ID": str(first_id)}

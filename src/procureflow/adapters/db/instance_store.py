@@ -202,6 +202,25 @@ class InstanceStore:
             },
         )
 
+    def requester(self, instance_id: str) -> str:
+        """Who started the instance: the person or integration recorded as the actor of
+        its start (for an instance an event started, whoever sent the event)."""
+        from procureflow.adapters.db.tables import audit_entries
+
+        with self.engine.connect() as conn:
+            actor = conn.execute(
+                sa.select(audit_entries.c.actor)
+                .where(
+                    audit_entries.c.stream == instance_stream(instance_id),
+                    audit_entries.c.kind == "instance.started",
+                )
+                .order_by(audit_entries.c.seq)
+                .limit(1)
+            ).scalar_one_or_none()
+        if actor is None:
+            raise NotFound(f"no start recorded for instance {instance_id}", subject=instance_id)
+        return str(actor)
+
     def snapshot(self, instance_id: str) -> InstanceSnapshot:
         """The playbook version an instance started with and its input (never changes)."""
         with self.engine.connect() as conn:

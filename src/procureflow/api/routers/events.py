@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from procureflow.adapters.db.user_store import User
 from procureflow.api.auth import OPERATORS, REQUESTERS, access, require_roles
-from procureflow.api.deps import ServicesDep
+from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.routers.records import PAGED, TOTAL_HEADER
 from procureflow.runtime.dispatch import EventDispatcher
 
@@ -29,6 +29,7 @@ class EventAccepted(BaseModel):
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=EventAccepted)
 async def post_event(
     svc: ServicesDep,
+    user: CurrentUser,
     event: dict[str, Any] = Body(  # noqa: B008
         ...,
         examples=[
@@ -42,8 +43,9 @@ async def post_event(
         ],
     ),
 ) -> dict[str, Any]:
-    """Ingest one CloudEvent (structured JSON mode); a repeat of (source, id) is a duplicate."""
-    result = await run_in_threadpool(EventDispatcher(svc).ingest, event, actor="api")
+    """Ingest one CloudEvent (structured JSON mode); a repeat of (source, id) is a duplicate.
+    The signed-in sender is recorded as its actor and requests what it starts."""
+    result = await run_in_threadpool(EventDispatcher(svc).ingest, event, actor=user.id)
     return result.to_json()
 
 

@@ -16,7 +16,7 @@ from procureflow.adapters.db.master_repository import MasterDataRepository
 from procureflow.adapters.llm import mail_extractor_from_settings
 from procureflow.adapters.storage import LocalContentStore
 from procureflow.api.auth import OPERATORS, access
-from procureflow.api.deps import ServicesDep
+from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.documents.email_message import EmailSettings
 from procureflow.errors import DocumentRejected
 from procureflow.runtime.disruption_intake import start_from_mail
@@ -34,7 +34,7 @@ router = APIRouter(prefix="/inbox", tags=["inbox"], dependencies=[access(OPERATO
         }
     },
 )
-async def post_email(request: Request, svc: ServicesDep) -> dict[str, Any]:
+async def post_email(request: Request, svc: ServicesDep, user: CurrentUser) -> dict[str, Any]:
     """Read one supplier mail (classification, supplier, items, POs, delay, reason, impact)
     and start the playbook it calls for; "playbook" says what was started."""
     limit = EmailSettings().max_bytes
@@ -69,7 +69,7 @@ async def post_email(request: Request, svc: ServicesDep) -> dict[str, Any]:
         archive=quarantine,
     )
     started = await run_in_threadpool(
-        start_from_mail, svc, mail, output, file="inbox.eml", actor="inbox"
+        start_from_mail, svc, mail, output, file="inbox.eml", actor=user.id
     )
     return {
         "email": mail.model_dump(mode="json", exclude={"text"}),

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from procureflow.api.auth import REQUESTERS, access
-from procureflow.api.deps import ServicesDep
+from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.routers.records import PAGED, TOTAL_HEADER
 from procureflow.runtime.launch import start_instance
 
@@ -49,8 +49,11 @@ def get_instance(svc: ServicesDep, instance_id: str) -> dict[str, Any]:
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
-async def create_instance(svc: ServicesDep, body: InstanceCreate) -> dict[str, Any]:
-    """Start an instance; answers with its id at once (it runs durably in the background)."""
+async def create_instance(
+    svc: ServicesDep, user: CurrentUser, body: InstanceCreate
+) -> dict[str, Any]:
+    """Start an instance; answers with its id at once (it runs durably in the background).
+    The signed-in person is its requester."""
     version = svc.instances.latest_playbook(body.playbook, body.namespace)
-    instance_id = await run_in_threadpool(start_instance, svc, version, body.input, actor="api")
+    instance_id = await run_in_threadpool(start_instance, svc, version, body.input, actor=user.id)
     return {"id": instance_id, "playbook": version.name, "version": version.version}
