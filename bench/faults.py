@@ -67,7 +67,7 @@ def run(instances: int, minutes: float, server: str) -> None:
                 except sa.exc.OperationalError:
                     time.sleep(1)  # the database is restarting; the driver waits like a person
                     continue
-                if time.monotonic() >= next_kill and len(started) < instances:
+                if time.monotonic() >= next_kill and open_ids:
                     _chaos(deployment, workers, events, progress=len(started) / instances)
                     next_kill = time.monotonic() + KILL_EVERY_SECONDS
                 time.sleep(0.2)

@@ -46,6 +46,7 @@ ALL_ROLES = (
     "cfo",
     "legal",
     "accounts_payable",
+    "compliance",
     "auditor",
     "admin",
 )

@@ -23,6 +23,7 @@ ROLES = frozenset(
         "cfo",
         "legal",
         "accounts_payable",
+        "compliance",
         "auditor",
         "admin",
     }

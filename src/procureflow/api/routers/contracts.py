@@ -127,7 +127,10 @@ def put_bank_details(
 def import_denied_parties(
     svc: ServicesDep, user: CurrentUser, list_name: str, file: UploadFile = File(...)
 ) -> dict[str, Any]:
-    """Replace a denied-party list from CSV (``name``, optional ``country``, ``id``)."""
+    """Replace a denied-party list from CSV (``name``, optional ``country``, ``id``); only
+    the compliance role may, since the list decides who can be paid."""
+    if "compliance" not in user.roles:
+        raise Forbidden("denied-party lists are changed by the compliance role only")
     data = read_limited(file, CONTRACT_LIMIT)
     count = payables_stores(svc).contracts.import_denied_parties(
         data, list_name=list_name, actor=user.id
