@@ -47,11 +47,15 @@ ALL_ROLES = (
     "legal",
     "accounts_payable",
     "compliance",
+    "supplier_integration",
     "auditor",
     "admin",
 )
 OPERATORS = ("orchestrator", "admin")
-REQUESTERS = ("orchestrator", "buyer", "category_manager", "admin")
+REQUESTERS = ("orchestrator", "buyer", "category_manager", "admin", "supplier_integration")
+# Events that speak for a supplier (delay notices, confirmations, price changes) come only
+# from an integration that holds this role (a supplier portal); people cannot post them.
+SUPPLIER_VOICE = "supplier_integration"
 APPROVERS = tuple(role for role in ALL_ROLES if role != "auditor")
 DOCUMENT_EDITORS = tuple(role for role in ALL_ROLES if role != "auditor")
 POLICY_ANALYSTS = ("orchestrator", "admin", "auditor", "cfo", "budget_owner")
@@ -159,6 +163,7 @@ __all__ = [
     "CSRF_HEADER",
     "DOCUMENT_EDITORS",
     "OPERATORS",
+    "SUPPLIER_VOICE",
     "POLICY_ANALYSTS",
     "REQUESTERS",
     "SESSION_COOKIE",

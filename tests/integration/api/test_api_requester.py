@@ -81,3 +81,32 @@ def test_the_ledger_names_who_sent_an_event(client: TestClient, engine: sa.Engin
             sa.select(audit_entries.c.actor).where(audit_entries.c.kind == "event.received")
         ).scalars()
         assert list(actors) == ["olga"]
+
+
+def _supplier_answer(event_id: str) -> dict[str, object]:
+    return {
+        "specversion": "1.0",
+        "id": event_id,
+        "source": "https://portal.example",
+        "type": "supplier.confirmed",
+        "data": {"po": "PO-1"},
+    }
+
+
+@pytest.mark.parametrize("role", ["buyer", "orchestrator", "admin"])
+def test_a_person_cannot_post_a_supplier_answer(
+    client: TestClient, engine: sa.Engine, role: str
+) -> None:
+    auth = bearer_for(engine, f"p-{role}", role)
+    answer = client.post("/api/v1/events", json=_supplier_answer("fake-1"), headers=auth)
+    assert answer.status_code == 403
+    assert "supplier_integration" in answer.json()["detail"]
+    with engine.connect() as conn:  # nothing stored: the real supplier can still answer
+        kinds = conn.execute(sa.select(audit_entries.c.kind)).scalars()
+        assert "event.received" not in list(kinds)
+
+
+def test_the_supplier_portal_integration_may(client: TestClient, engine: sa.Engine) -> None:
+    portal = bearer_for(engine, "portal", "supplier_integration")
+    answer = client.post("/api/v1/events", json=_supplier_answer("real-1"), headers=portal)
+    assert answer.status_code == 202, answer.text

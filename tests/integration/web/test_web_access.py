@@ -25,8 +25,8 @@ SIGNED_LINKS = ("/api/v1/rfq/",)
 EVENT = {
     "specversion": "1.0",
     "id": "e-1",
-    "source": "https://supplier.example/portal",
-    "type": "supplier.delay_notice",
+    "source": "https://erp.example",
+    "type": "erp.goods_received",
     "data": {},
 }
 

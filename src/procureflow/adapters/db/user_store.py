@@ -24,6 +24,7 @@ ROLES = frozenset(
         "legal",
         "accounts_payable",
         "compliance",
+        "supplier_integration",
         "auditor",
         "admin",
     }

@@ -9,9 +9,10 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from procureflow.adapters.db.user_store import User
-from procureflow.api.auth import OPERATORS, REQUESTERS, access, require_roles
+from procureflow.api.auth import OPERATORS, REQUESTERS, SUPPLIER_VOICE, access, require_roles
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.routers.records import PAGED, TOTAL_HEADER
+from procureflow.errors import Forbidden
 from procureflow.runtime.dispatch import EventDispatcher
 
 router = APIRouter(prefix="/events", tags=["events"], dependencies=[access(REQUESTERS)])
@@ -26,7 +27,12 @@ class EventAccepted(BaseModel):
     delivered_to: list[str]
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=EventAccepted)
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=EventAccepted,
+    responses={403: {"description": "The role may not post this event type."}},
+)
 async def post_event(
     svc: ServicesDep,
     user: CurrentUser,
@@ -45,6 +51,12 @@ async def post_event(
 ) -> dict[str, Any]:
     """Ingest one CloudEvent (structured JSON mode); a repeat of (source, id) is a duplicate.
     The signed-in sender is recorded as its actor and requests what it starts."""
+    kind = event.get("type")
+    if isinstance(kind, str) and kind.startswith("supplier.") and SUPPLIER_VOICE not in user.roles:
+        raise Forbidden(
+            f"{kind} speaks for a supplier: it comes from the supplier's signed link or an "
+            f"integration with the {SUPPLIER_VOICE} role, not from a person"
+        )
     result = await run_in_threadpool(EventDispatcher(svc).ingest, event, actor=user.id)
     return result.to_json()
 
