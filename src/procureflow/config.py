@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         default="change-me-procureflow-dev-secret",
         description="Signs confirm/decline links and session cookies",
     )
+    rfq_link_max_hours: float = Field(
+        default=336.0,
+        gt=0,
+        description="Longest a supplier's confirm/decline link stays valid, whatever the "
+        "event or playbook asks (default 14 days)",
+    )
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "procureflow@localhost"

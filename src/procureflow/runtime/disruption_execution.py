@@ -64,6 +64,8 @@ def execution_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
         hours = float(args.get("hours") or DEFAULT_RFQ_HOURS)
         if hours <= 0:
             raise InvalidInput("disruption.rfq: 'hours' must be positive")
+        # the validity comes from event data: never longer than the setting allows
+        hours = min(hours, svc.settings.rfq_link_max_hours)
         round_id = f"R-{_short(ctx.idempotency_key, 12)}"
         grouped = _by_supplier(plan)
         expires = expiry_after(hours)

@@ -3,6 +3,8 @@ sender, and the price-change playbook (accepted after approval, or re-sourced)."
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from importlib.resources import files
 from typing import Any
@@ -237,3 +239,24 @@ def test_a_portal_decline_quoting_the_round_reroutes(runtime: Services) -> None:
     assert EventDispatcher(runtime).ingest(decline, actor="portal").delivered == [instance_id]
     second = pending_approval(runtime, instance_id)
     assert "SUP-KOWALSKI" not in {s["id"] for s in second["action"]["suppliers"]}
+
+
+def test_a_request_for_quote_link_never_outlives_the_configured_maximum(
+    runtime: Services, no_approvals: None
+) -> None:
+    prepare(runtime)
+    asked = _portal_delay(rfq_hours=24 * 365 * 12)  # the event asks for twelve years
+    instance_id = EventDispatcher(runtime).ingest(asked, actor="portal").started[0]
+    deadline = time.monotonic() + 60
+    rounds: list[dict[str, Any]] = []
+    while not rounds and time.monotonic() < deadline:
+        tasks = runtime.instances.instance(instance_id)["tasks"]
+        rounds = [
+            t["output"]["rfq"]
+            for t in tasks
+            if t["name"] == "requestQuotes" and t["status"] == "completed"
+        ]
+        time.sleep(0.1)
+    assert rounds, "no request for quote was sent"
+    latest = datetime.now(UTC) + timedelta(hours=runtime.settings.rfq_link_max_hours)
+    assert datetime.fromisoformat(rounds[0]["expires_at"]) <= latest
