@@ -18,19 +18,38 @@ from procureflow.config import Settings, get_settings
 API_PREFIX = "/api/v1"
 
 
-def create_app(*, start_engine: bool = True, settings: Settings | None = None) -> FastAPI:
-    """Build the app. With ``start_engine`` the durable engine runs in this process."""
+def _enqueue_for_workers(svc: Any) -> Any:
+    """Register the built-in playbooks and launch instances through a workflow client."""
+    from procureflow.runtime.dbos_runtime import workflow_client
+    from procureflow.runtime.launch import ClientLauncher
+    from procureflow.runtime.playbook_catalog import register_builtin_playbooks
+
+    register_builtin_playbooks(svc)
+    client = workflow_client(svc.engine)
+    svc.extras["launcher"] = ClientLauncher(client)
+    return client
+
+
+def create_app(
+    *, start_engine: bool = True, settings: Settings | None = None, for_workers: bool = False
+) -> FastAPI:
+    """Build the app. With ``start_engine`` the durable engine runs in this process; with
+    ``for_workers`` (and no engine) instances are only enqueued, for ``procureflow worker``
+    processes to run (an API-only process)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from procureflow.bootstrap import build_services, start_runtime, stop_runtime
 
+        client = None
         # the engine refuses to start or stop inside a running event loop: use a thread
         if start_engine:
             svc = await asyncio.to_thread(start_runtime, settings)
         else:
             svc = build_services(settings)
+            if for_workers:
+                client = await asyncio.to_thread(_enqueue_for_workers, svc)
         app.state.services = svc
         try:
             yield
@@ -38,6 +57,8 @@ def create_app(*, start_engine: bool = True, settings: Settings | None = None) -
             if start_engine:
                 await asyncio.to_thread(stop_runtime, svc)
             else:
+                if client is not None:
+                    client.destroy()
                 svc.engine.dispose()
 
     app = FastAPI(

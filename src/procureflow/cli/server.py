@@ -22,6 +22,12 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: str = typer.Option(None, "--host", help="Interface to listen on (default from settings)"),
     port: int = typer.Option(None, "--port"),
+    no_workers: bool = typer.Option(
+        False,
+        "--no-workers",
+        help="API and dashboard only: instances are queued for `procureflow worker` processes "
+        "(PostgreSQL).",
+    ),
 ) -> None:
     """Run the API, the dashboard and in-process workers."""
     import uvicorn
@@ -30,7 +36,7 @@ def serve(
     from procureflow.config import get_settings
 
     settings = get_settings()
-    app = create_app(start_engine=True)
+    app = create_app(start_engine=not no_workers, for_workers=no_workers)
     console.print(
         f"ProcureFlow at http://{host or settings.host}:{port or settings.port}/", highlight=False
     )
