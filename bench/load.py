@@ -71,7 +71,7 @@ class Site:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if self.http.get("/health").status_code == 200:
+                if self.http.get("/api/v1/health").status_code == 200:
                     return
             except httpx.TransportError:
                 pass
