@@ -7,6 +7,8 @@ approvals wait in ``DBOS.recv``; ``wait`` and retry delays are ``DBOS.sleep``.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
@@ -22,6 +24,55 @@ P = ParamSpec("P")
 # A wait is made of bounded receives: a thread blocked in one receive holds up the exit
 # of its process until that receive times out, so none lasts longer than this.
 RECEIVE_CHUNK_SECONDS = 30.0
+
+logger = logging.getLogger(__name__)
+
+
+# A database that restarts or fails over refuses connections for a few seconds; a step
+# that meets such an error is run again after a pause instead of faulting its instance.
+TRANSIENT_ATTEMPTS = 8
+TRANSIENT_FIRST_DELAY_SECONDS = 0.5
+TRANSIENT_MAX_DELAY_SECONDS = 10.0
+_TRANSIENT_NAMES = frozenset({"OperationalError", "InterfaceError", "DisconnectionError"})
+
+
+def is_transient_database_error(exc: BaseException) -> bool:
+    """True for a lost or refused database connection (or a busy SQLite file): errors that
+    go away by themselves, raised by the database driver or SQLAlchemy."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        module = type(current).__module__.split(".")[0]
+        if module in {"sqlalchemy", "psycopg", "sqlite3"} and (
+            type(current).__name__ in _TRANSIENT_NAMES
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def retry_transient(
+    fn: Callable[[], T],
+    *,
+    attempts: int = TRANSIENT_ATTEMPTS,
+    first_delay: float = TRANSIENT_FIRST_DELAY_SECONDS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run ``fn``; on a transient database error run it again after a pause that doubles
+    (bounded), at most ``attempts`` times in all. Steps are idempotent, so a repeat of a
+    half-done step writes nothing twice."""
+    delay = first_delay
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except Exception as exc:
+            if attempt == attempts or not is_transient_database_error(exc):
+                raise
+            logger.warning("database unavailable (%s); step again in %.1f s", exc, delay)
+            sleep(delay)
+            delay = min(delay * 2, TRANSIENT_MAX_DELAY_SECONDS)
+    raise AssertionError("unreachable")
 
 
 class EngineStopped(BaseException):
@@ -84,7 +135,7 @@ class DbosDurability:
         """One checkpointed step named by the task key."""
 
         def checkpointed() -> T:
-            return DBOS.run_step({"name": key[:900]}, fn)
+            return DBOS.run_step({"name": key[:900]}, lambda: retry_transient(fn))
 
         return self._engine(checkpointed)
 
@@ -158,4 +209,11 @@ def _as_result(value: Any) -> BranchResult:
     return BranchResult(output=value)
 
 
-__all__ = ["RECEIVE_CHUNK_SECONDS", "DbosDurability", "EngineStopped", "engine_generation"]
+__all__ = [
+    "RECEIVE_CHUNK_SECONDS",
+    "DbosDurability",
+    "EngineStopped",
+    "is_transient_database_error",
+    "retry_transient",
+    "engine_generation",
+]
