@@ -43,11 +43,10 @@ def is_transient_database_error(exc: BaseException) -> bool:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        module = type(current).__module__.split(".")[0]
-        if module in {"sqlalchemy", "psycopg", "sqlite3"} and (
-            type(current).__name__ in _TRANSIENT_NAMES
-        ):
-            return True
+        for kind in type(current).__mro__:  # e.g. psycopg's AdminShutdown is one
+            module = kind.__module__.split(".")[0]
+            if module in {"sqlalchemy", "psycopg", "sqlite3"} and kind.__name__ in _TRANSIENT_NAMES:
+                return True
         current = current.__cause__ or current.__context__
     return False
 

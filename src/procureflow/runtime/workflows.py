@@ -13,6 +13,7 @@ from dbos import DBOS
 from dbos import error as dbos_error
 
 from procureflow.runtime import services as runtime_services
+from procureflow.runtime.durable import retry_transient
 from procureflow.runtime.interpreter import WorkflowFaulted
 from procureflow.runtime.interpreter_factory import build_interpreter
 
@@ -21,7 +22,7 @@ from procureflow.runtime.interpreter_factory import build_interpreter
 def run_instance_workflow(instance_id: str) -> dict[str, Any]:
     """Run one playbook instance to its end; its status and output go to the store."""
     svc = runtime_services.current()
-    snapshot = svc.instances.snapshot(instance_id)
+    snapshot = retry_transient(lambda: svc.instances.snapshot(instance_id))
     interpreter = build_interpreter(svc, instance_id, snapshot.source, snapshot.origin)
     try:
         output = interpreter.run(snapshot.input)
@@ -40,7 +41,7 @@ def run_instance_workflow(instance_id: str) -> dict[str, Any]:
         }
         svc.instances.set_status(instance_id, "faulted", error=error)
         return {"status": "faulted", "error": error}
-    svc.instances.set_status(instance_id, "completed", output=output)
+    retry_transient(lambda: svc.instances.set_status(instance_id, "completed", output=output))
     return {"status": "completed", "output": output}
 
 

@@ -63,3 +63,9 @@ def test_a_wrapped_connection_error_counts_as_transient() -> None:
             raise RuntimeError("store write failed") from exc
     except RuntimeError as wrapped:
         assert is_transient_database_error(wrapped)
+
+
+def test_a_server_shutdown_from_the_driver_counts_as_transient() -> None:
+    import psycopg
+
+    assert is_transient_database_error(psycopg.errors.AdminShutdown("terminating connection"))
