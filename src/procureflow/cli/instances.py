@@ -61,3 +61,52 @@ def show_command(instance_id: str = typer.Argument(...), as_json: bool = JsonOpt
         console.print(table)
 
     emit(data, as_json=as_json, human=human)
+
+
+def _control(action: str, instance_id: str, actor: str | None, **extra: str) -> dict[str, Any]:
+    from procureflow.cli.docs import actor_name
+    from procureflow.runtime import instance_control
+
+    with context.client() as svc:
+        act = getattr(instance_control, action)
+        result: dict[str, Any] = act(svc, instance_id, actor=actor_name(actor), **extra)
+    return result
+
+
+def _said(result: dict[str, Any]) -> None:
+    console.print(f"instance {result['id']} is now {result['status']}")
+
+
+ActorOption = typer.Option(None, "--as", help="Who does it (default: your login name).")
+
+
+@app.command("cancel")
+@one_line_errors
+def cancel_command(
+    instance_id: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="Why (kept in the audit ledger)."),
+    actor: str = ActorOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Stop a running, waiting or faulted instance for good."""
+    emit(_control("cancel", instance_id, actor, reason=reason), as_json=as_json, human=_said)
+
+
+@app.command("retry")
+@one_line_errors
+def retry_command(
+    instance_id: str = typer.Argument(...), actor: str = ActorOption, as_json: bool = JsonOption
+) -> None:
+    """Run a faulted instance again from the task that failed; what it did before that
+    task is not done again."""
+    emit(_control("retry", instance_id, actor), as_json=as_json, human=_said)
+
+
+@app.command("resume")
+@one_line_errors
+def resume_command(
+    instance_id: str = typer.Argument(...), actor: str = ActorOption, as_json: bool = JsonOption
+) -> None:
+    """Continue an instance the engine stopped (cancelled, or given up after repeated
+    crashes) from its last checkpoint."""
+    emit(_control("resume", instance_id, actor), as_json=as_json, human=_said)

@@ -14,8 +14,10 @@ from dbos import error as dbos_error
 
 from procureflow.runtime import services as runtime_services
 from procureflow.runtime.durable import retry_transient
+from procureflow.runtime.instance_control import FAULT_STEP, report_fault
 from procureflow.runtime.interpreter import WorkflowFaulted
 from procureflow.runtime.interpreter_factory import build_interpreter
+from procureflow.runtime.services import Services
 
 
 @DBOS.workflow(name="procureflow.instance")
@@ -27,9 +29,7 @@ def run_instance_workflow(instance_id: str) -> dict[str, Any]:
     try:
         output = interpreter.run(snapshot.input)
     except WorkflowFaulted as fault:
-        error = fault.error
-        svc.instances.set_status(instance_id, "faulted", error=error)
-        return {"status": "faulted", "error": error}
+        return _faulted(svc, instance_id, fault.error)
     except dbos_error.DBOSException:
         raise
     except Exception as exc:  # a defect or an unexpected failure: visible, not silent
@@ -39,10 +39,21 @@ def run_instance_workflow(instance_id: str) -> dict[str, Any]:
             "title": type(exc).__name__,
             "detail": str(exc),
         }
-        svc.instances.set_status(instance_id, "faulted", error=error)
-        return {"status": "faulted", "error": error}
+        return _faulted(svc, instance_id, error)
     retry_transient(lambda: svc.instances.set_status(instance_id, "completed", output=output))
     return {"status": "completed", "output": output}
+
+
+def _faulted(svc: Services, instance_id: str, error: dict[str, Any]) -> dict[str, Any]:
+    """Record the fault and put the instance on the operators' exception queue, where
+    ``instances retry`` or ``instances cancel`` takes it from."""
+
+    def record() -> None:
+        svc.instances.set_status(instance_id, "faulted", error=error)
+        report_fault(svc, instance_id, svc.instances.instance_name(instance_id), error)
+
+    DBOS.run_step({"name": FAULT_STEP}, lambda: retry_transient(record))
+    return {"status": "faulted", "error": error}
 
 
 @DBOS.workflow(name="procureflow.branch")

@@ -7,7 +7,7 @@ crash records its task once and appends its audit entry once.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,7 @@ from procureflow.adapters.db.audit_store import SqlAuditLog, insert_if_absent
 from procureflow.adapters.db.tables import instances, playbook_versions, task_runs
 from procureflow.domain.canonical import digest, to_jsonable
 from procureflow.domain.clock import utcnow
-from procureflow.errors import NotFound
+from procureflow.errors import Conflict, NotFound
 
 TERMINAL = frozenset({"completed", "faulted", "cancelled"})
 
@@ -202,6 +202,16 @@ class InstanceStore:
             },
         )
 
+    def instance_name(self, instance_id: str) -> str:
+        """The name of the playbook an instance runs."""
+        with self.engine.connect() as conn:
+            name = conn.execute(
+                sa.select(instances.c.name).where(instances.c.id == instance_id)
+            ).scalar_one_or_none()
+        if name is None:
+            raise NotFound(f"no instance {instance_id}", subject=instance_id)
+        return str(name)
+
     def requester(self, instance_id: str) -> str:
         """Who started the instance: the person or integration recorded as the actor of
         its start (for an instance an event started, whoever sent the event)."""
@@ -332,6 +342,49 @@ class InstanceStore:
                 subject=instance_id,
                 payload={"output": clean_output, "error": clean_error},
             )
+
+    def transition(
+        self,
+        instance_id: str,
+        *,
+        allowed_from: Collection[str],
+        to: str,
+        kind: str,
+        actor: str,
+        payload: Mapping[str, Any],
+    ) -> str:
+        """An operator's move of an instance (cancel, retry, resume): from one of
+        ``allowed_from`` to ``to``, audited as ``kind`` by ``actor``; returns the status it
+        left. Unlike :meth:`set_status` it may reopen a terminal instance; a move from any
+        other status is a :class:`Conflict` naming the status found."""
+        now = utcnow()
+        reopening = to not in TERMINAL
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(instances.c.status).where(instances.c.id == instance_id).with_for_update()
+            ).first()
+            if row is None:
+                raise NotFound(f"no instance {instance_id}", subject=instance_id)
+            if row.status not in allowed_from:
+                raise Conflict(
+                    f"instance {instance_id} is {row.status}; this needs it "
+                    + " or ".join(sorted(allowed_from)),
+                    subject=instance_id,
+                )
+            values: dict[str, Any] = {"status": to, "updated_at": now}
+            values["completed_at"] = None if reopening else now
+            if reopening:
+                values["error"] = None
+            conn.execute(instances.update().where(instances.c.id == instance_id).values(values))
+            self.audit.append(
+                conn,
+                stream=instance_stream(instance_id),
+                kind=kind,
+                actor=actor,
+                subject=instance_id,
+                payload={"from": row.status, "to": to, **to_jsonable(dict(payload))},
+            )
+        return str(row.status)
 
     def instance(self, instance_id: str) -> dict[str, Any]:
         """One instance with every task run, in execution order."""

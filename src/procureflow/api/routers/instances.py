@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from procureflow.api.auth import REQUESTERS, access
+from procureflow.api.auth import OPERATORS, REQUESTERS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.routers.records import PAGED, TOTAL_HEADER
+from procureflow.runtime import instance_control
 from procureflow.runtime.launch import start_instance
 
 router = APIRouter(prefix="/instances", tags=["instances"], dependencies=[access(REQUESTERS)])
@@ -57,3 +58,31 @@ async def create_instance(
     version = svc.instances.latest_playbook(body.playbook, body.namespace)
     instance_id = await run_in_threadpool(start_instance, svc, version, body.input, actor=user.id)
     return {"id": instance_id, "playbook": version.name, "version": version.version}
+
+
+class CancelRequest(BaseModel):
+    """Why an instance is stopped for good (kept in the audit ledger)."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/{instance_id}/cancel", dependencies=[access(OPERATORS)])
+async def cancel_instance(
+    svc: ServicesDep, user: CurrentUser, instance_id: str, body: CancelRequest
+) -> dict[str, Any]:
+    """Stop a running, waiting or faulted instance for good (operators)."""
+    return await run_in_threadpool(
+        instance_control.cancel, svc, instance_id, actor=user.id, reason=body.reason
+    )
+
+
+@router.post("/{instance_id}/retry", dependencies=[access(OPERATORS)])
+async def retry_instance(svc: ServicesDep, user: CurrentUser, instance_id: str) -> dict[str, Any]:
+    """Run a faulted instance again from the task that failed (operators)."""
+    return await run_in_threadpool(instance_control.retry, svc, instance_id, actor=user.id)
+
+
+@router.post("/{instance_id}/resume", dependencies=[access(OPERATORS)])
+async def resume_instance(svc: ServicesDep, user: CurrentUser, instance_id: str) -> dict[str, Any]:
+    """Continue an instance the engine stopped, from its last checkpoint (operators)."""
+    return await run_in_threadpool(instance_control.resume, svc, instance_id, actor=user.id)
