@@ -50,7 +50,11 @@ def build_agents(engine: sa.Engine, settings: Settings, policy: Policy | None) -
 def build_services(settings: Settings | None = None, *, migrate: bool = True) -> Services:
     """Engine, stores, agents and custom functions, without starting the durable engine."""
     settings = settings or get_settings()
-    engine = create_engine(settings.database_url)
+    engine = create_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
     if migrate:
         upgrade(engine)
         from procureflow.runtime.dbos_runtime import migrate_workflow_store

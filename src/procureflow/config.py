@@ -29,6 +29,30 @@ class Settings(BaseSettings):
         description="DBOS application version: workers recover only workflows of their version",
     )
     executor_id: str = Field(default="local", description="Stable id of this worker process")
+    db_pool_size: int = Field(
+        default=5,
+        ge=1,
+        description="Database connections each process keeps open for its own stores "
+        "(PostgreSQL; see docs/deployment.md for the connection budget)",
+    )
+    db_max_overflow: int = Field(
+        default=5, ge=0, description="Extra store connections a process may open at a peak"
+    )
+    engine_pool_size: int = Field(
+        default=10,
+        ge=2,
+        description="Connections each process's durable engine keeps for its own tables "
+        "(checkpoints, queue, messages)",
+    )
+    intake_max_queued: int = Field(
+        default=2000,
+        ge=0,
+        description="Instances waiting for a worker beyond which new events and instances "
+        "are refused with 503 and Retry-After (0: never refuse)",
+    )
+    intake_retry_after_seconds: int = Field(
+        default=5, ge=1, description="The Retry-After a refused intake request is told"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = Field(

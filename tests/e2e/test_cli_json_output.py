@@ -142,6 +142,7 @@ INVOCATIONS: list[tuple[str, Invocation, str]] = [
     ("playbooks register", lambda w: [w.file("p.yaml", PLAYBOOK)], OK),
     ("playbooks run", lambda w: [w.file("p.yaml", PLAYBOOK), "--input", '{"amount": 2}'], OK),
     ("playbooks list", lambda w: [], OK),
+    ("db budget", lambda w: ["--workers", "2"], OK),
     ("instances list", lambda w: ["--limit", "3"], OK),
     ("instances show", lambda w: [w.first("instances", "list", key="id")], OK),
     ("instances cancel", lambda w: ["in-none", "--reason", "test", "--as", "olga"], REFUSED),

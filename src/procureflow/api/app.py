@@ -25,7 +25,7 @@ def _enqueue_for_workers(svc: Any) -> Any:
     from procureflow.runtime.playbook_catalog import register_builtin_playbooks
 
     register_builtin_playbooks(svc)
-    client = workflow_client(svc.engine)
+    client = workflow_client(svc.engine, svc.settings.engine_pool_size)
     svc.extras["launcher"] = ClientLauncher(client)
     return client
 

@@ -40,6 +40,7 @@ def dbos_config(settings: Settings, engine: sa.Engine) -> DBOSConfig:
         "executor_id": settings.executor_id,
         "log_level": settings.log_level,
         "run_migrations": True,
+        "sys_db_pool_size": settings.engine_pool_size,
     }
     if is_sqlite(url):
         # WAL, busy_timeout and synchronous=NORMAL for the engine's own writes too.
@@ -52,12 +53,12 @@ def migrate_workflow_store(engine: sa.Engine) -> None:
     DBOS.migrate(engine.url.render_as_string(hide_password=False))
 
 
-def workflow_client(engine: sa.Engine) -> DBOSClient:
+def workflow_client(engine: sa.Engine, pool_size: int = 2) -> DBOSClient:
     """A client that enqueues and sends without running workflows in this process."""
     url = engine.url.render_as_string(hide_password=False)
     if is_sqlite(url):
         return DBOSClient(system_database_engine=create_workflow_engine(url))
-    return DBOSClient(system_database_url=url)
+    return DBOSClient(system_database_url=url, system_database_pool_size=pool_size)
 
 
 def launch_dbos(settings: Settings, engine: sa.Engine) -> None:

@@ -49,8 +49,12 @@ def _begin_immediate(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(url: str, **kwargs: Any) -> sa.Engine:
-    """An engine for ``url``; SQLite gets WAL, busy_timeout, foreign keys and IMMEDIATE."""
+def create_engine(
+    url: str, *, pool_size: int = 5, max_overflow: int = 5, **kwargs: Any
+) -> sa.Engine:
+    """An engine for ``url``; SQLite gets WAL, busy_timeout, foreign keys and IMMEDIATE.
+    On PostgreSQL the pool holds ``pool_size`` connections and opens at most
+    ``max_overflow`` more at a peak (the process's share of the connection budget)."""
     url = normalise_url(url)
     if is_sqlite(url):
         engine = sa.create_engine(
@@ -59,10 +63,9 @@ def create_engine(url: str, **kwargs: Any) -> sa.Engine:
         event.listen(engine, "connect", _prepare_sqlite)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
-    return sa.create_engine(url, **kwargs)
+    kwargs.setdefault("pool_timeout", 30)
+    return sa.create_engine(url, pool_size=pool_size, max_overflow=max_overflow, **kwargs)
 
 
 def _prepare_dbos_sqlite(dbapi_conn: Any, _record: Any) -> None:
