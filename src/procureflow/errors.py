@@ -50,6 +50,8 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     WORKFLOW_FAULT = "workflow-fault"
     INTEGRITY = "integrity"
+    OVERLOADED = "overloaded"
+    ENGINE_UNAVAILABLE = "engine-unavailable"
 
 
 class ProcureFlowError(Exception):
@@ -164,8 +166,29 @@ class IntegrityError(ProcureFlowError):
     title = "Integrity check failed"
 
 
+class Overloaded(ProcureFlowError):
+    """More work is waiting than the workers are set to take; try again later."""
+
+    code = ErrorCode.OVERLOADED
+    status = 503
+    title = "Too much work waiting"
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class EngineUnavailable(ProcureFlowError):
+    """This process can reach no durable engine (it runs none and has no client)."""
+
+    code = ErrorCode.ENGINE_UNAVAILABLE
+    status = 503
+    title = "Workflow engine unavailable"
+
+
 __all__ = [
     "Conflict",
+    "EngineUnavailable",
     "ConfigError",
     "DocumentRejected",
     "ErrorCode",
@@ -176,6 +199,7 @@ __all__ = [
     "IntegrityError",
     "InvalidInput",
     "NotFound",
+    "Overloaded",
     "PlaybookInvalid",
     "PolicyInvalid",
     "ProcureFlowError",

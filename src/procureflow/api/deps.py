@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -26,4 +26,31 @@ def get_current_user(user: Annotated[User, Depends(current_user)]) -> User:
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
-__all__ = ["CurrentUser", "ServicesDep", "get_current_user", "get_services"]
+
+def intake_open(svc: ServicesDep) -> None:
+    """Refuse new work with 503 and Retry-After while the instance queue is full."""
+    from procureflow.runtime.intake_gauge import intake_gauge
+
+    intake_gauge(svc).check()
+
+
+IntakeOpen = Depends(intake_open)
+"""Route dependency of every endpoint that can start instances."""
+
+OVERLOADED_RESPONSE: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "Too much work is waiting for the workers; the Retry-After header "
+        "says when to try again (problem+json).",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    }
+}
+
+__all__ = [
+    "OVERLOADED_RESPONSE",
+    "CurrentUser",
+    "IntakeOpen",
+    "ServicesDep",
+    "get_current_user",
+    "get_services",
+    "intake_open",
+]

@@ -30,6 +30,11 @@ def engine_was_started() -> bool:
     return _ever_launched
 
 
+def engine_running() -> bool:
+    """True while this process's durable engine is launched."""
+    return _launched
+
+
 def dbos_config(settings: Settings, engine: sa.Engine) -> DBOSConfig:
     """DBOS settings: same database as the store (SQLite file or Postgres)."""
     url = engine.url.render_as_string(hide_password=False)
@@ -94,6 +99,7 @@ def shutdown_dbos() -> None:
 
 __all__ = [
     "dbos_config",
+    "engine_running",
     "engine_was_started",
     "launch_dbos",
     "migrate_workflow_store",

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from dbos import DBOS, SetWorkflowID
 
-from procureflow.errors import Conflict
+from procureflow.errors import Conflict, EngineUnavailable
 from procureflow.runtime import launch as launching
 from procureflow.runtime.exception_functions import exception_queue
 from procureflow.runtime.services import Services
@@ -50,12 +50,18 @@ class WorkflowControl(Protocol):
 
     def list_workflows(self, **filters: Any) -> Sequence[Any]: ...
 
+    def list_queued_workflows(self, **filters: Any) -> Sequence[Any]: ...
+
 
 def workflow_control(svc: Services) -> WorkflowControl:
     """The engine's admin interface as this process reaches it."""
+    from procureflow.runtime.dbos_runtime import engine_running
+
     found = launching.launcher(svc)
     if isinstance(found, launching.ClientLauncher):
         return found.client  # type: ignore[return-value]
+    if not engine_running():
+        raise EngineUnavailable("this process runs no workflow engine and has no client")
     return DBOS  # type: ignore[return-value]
 
 
@@ -123,6 +129,8 @@ def _resolve_fault_exception(svc: Services, instance_id: str, actor: str, how: s
 
 def cancel(svc: Services, instance_id: str, *, actor: str, reason: str) -> dict[str, Any]:
     """Stop an instance for good."""
+    svc.instances.instance_name(instance_id)  # unknown: NotFound before anything else
+    control = workflow_control(svc)
     previous = svc.instances.transition(
         instance_id,
         allowed_from={"running", "waiting", "faulted"},
@@ -131,7 +139,6 @@ def cancel(svc: Services, instance_id: str, *, actor: str, reason: str) -> dict[
         actor=actor,
         payload={"reason": reason},
     )
-    control = workflow_control(svc)
     workflow = current_workflow(control, instance_id)
     if workflow is not None and workflow.status not in {"SUCCESS", "ERROR", "CANCELLED"}:
         control.cancel_workflow(workflow.workflow_id, cancel_children=True)
@@ -168,6 +175,7 @@ def retry(svc: Services, instance_id: str, *, actor: str) -> dict[str, Any]:
 
 def resume(svc: Services, instance_id: str, *, actor: str) -> dict[str, Any]:
     """Continue an instance the engine stopped, from its last checkpoint."""
+    svc.instances.instance_name(instance_id)
     control = workflow_control(svc)
     workflow = current_workflow(control, instance_id)
     if workflow is not None and workflow.status not in RESUMABLE:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from procureflow.adapters.db.user_store import User
 from procureflow.api.auth import OPERATORS, REQUESTERS, SUPPLIER_VOICE, access, require_roles
-from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.api.deps import OVERLOADED_RESPONSE, CurrentUser, IntakeOpen, ServicesDep
 from procureflow.api.routers.records import PAGED, TOTAL_HEADER
 from procureflow.errors import Forbidden
 from procureflow.runtime.dispatch import EventDispatcher
@@ -31,7 +31,11 @@ class EventAccepted(BaseModel):
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=EventAccepted,
-    responses={403: {"description": "The role may not post this event type."}},
+    responses={
+        403: {"description": "The role may not post this event type."},
+        **OVERLOADED_RESPONSE,
+    },
+    dependencies=[IntakeOpen],
 )
 async def post_event(
     svc: ServicesDep,

@@ -16,7 +16,7 @@ from procureflow.adapters.db.master_repository import MasterDataRepository
 from procureflow.adapters.llm import mail_extractor_from_settings
 from procureflow.adapters.storage import LocalContentStore
 from procureflow.api.auth import OPERATORS, access
-from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.api.deps import OVERLOADED_RESPONSE, CurrentUser, IntakeOpen, ServicesDep
 from procureflow.documents.email_message import EmailSettings
 from procureflow.errors import DocumentRejected
 from procureflow.runtime.disruption_intake import start_from_mail
@@ -27,6 +27,8 @@ router = APIRouter(prefix="/inbox", tags=["inbox"], dependencies=[access(OPERATO
 
 @router.post(
     "/email",
+    dependencies=[IntakeOpen],
+    responses=OVERLOADED_RESPONSE,
     openapi_extra={
         "requestBody": {
             "required": True,

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from procureflow.api.auth import OPERATORS, REQUESTERS, access
-from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.api.deps import OVERLOADED_RESPONSE, CurrentUser, IntakeOpen, ServicesDep
 from procureflow.api.routers.records import PAGED, TOTAL_HEADER
 from procureflow.runtime import instance_control
 from procureflow.runtime.launch import start_instance
@@ -49,7 +49,12 @@ def get_instance(svc: ServicesDep, instance_id: str) -> dict[str, Any]:
     return svc.instances.instance(instance_id)
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[IntakeOpen],
+    responses=OVERLOADED_RESPONSE,
+)
 async def create_instance(
     svc: ServicesDep, user: CurrentUser, body: InstanceCreate
 ) -> dict[str, Any]:
@@ -60,13 +65,20 @@ async def create_instance(
     return {"id": instance_id, "playbook": version.name, "version": version.version}
 
 
+CONTROL_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such instance."},
+    409: {"description": "The instance is not in a state this move applies to."},
+    503: {"description": "No workflow engine is reachable from this process."},
+}
+
+
 class CancelRequest(BaseModel):
     """Why an instance is stopped for good (kept in the audit ledger)."""
 
     reason: str = Field(min_length=1, max_length=2000)
 
 
-@router.post("/{instance_id}/cancel", dependencies=[access(OPERATORS)])
+@router.post("/{instance_id}/cancel", dependencies=[access(OPERATORS)], responses=CONTROL_RESPONSES)
 async def cancel_instance(
     svc: ServicesDep, user: CurrentUser, instance_id: str, body: CancelRequest
 ) -> dict[str, Any]:
@@ -76,13 +88,13 @@ async def cancel_instance(
     )
 
 
-@router.post("/{instance_id}/retry", dependencies=[access(OPERATORS)])
+@router.post("/{instance_id}/retry", dependencies=[access(OPERATORS)], responses=CONTROL_RESPONSES)
 async def retry_instance(svc: ServicesDep, user: CurrentUser, instance_id: str) -> dict[str, Any]:
     """Run a faulted instance again from the task that failed (operators)."""
     return await run_in_threadpool(instance_control.retry, svc, instance_id, actor=user.id)
 
 
-@router.post("/{instance_id}/resume", dependencies=[access(OPERATORS)])
+@router.post("/{instance_id}/resume", dependencies=[access(OPERATORS)], responses=CONTROL_RESPONSES)
 async def resume_instance(svc: ServicesDep, user: CurrentUser, instance_id: str) -> dict[str, Any]:
     """Continue an instance the engine stopped, from its last checkpoint (operators)."""
     return await run_in_threadpool(instance_control.resume, svc, instance_id, actor=user.id)
