@@ -51,7 +51,9 @@ class NotificationOutbox:
                 settings.smtp_sender,
                 timeout=settings.webhook_timeout_seconds,
             ),
-            "webhook": WebhookNotifier(timeout=settings.webhook_timeout_seconds),
+            "webhook": WebhookNotifier(
+                timeout=settings.webhook_timeout_seconds, egress=settings.egress_policy()
+            ),
         }
         self.retry_seconds = settings.notification_retry_seconds
         self.max_attempts = settings.notification_max_attempts

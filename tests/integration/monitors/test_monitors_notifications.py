@@ -29,7 +29,10 @@ def mail(svc: Services) -> Iterator[tuple[Services, MailBox]]:
 @pytest.fixture
 def hook(svc: Services) -> Iterator[tuple[Services, Receiver, str]]:
     with webhook_server() as (receiver, url):
-        svc.settings = svc.settings.model_copy(update={"webhook_timeout_seconds": 0.5})
+        # The receiver is on loopback: the egress policy refuses it unless it is listed.
+        svc.settings = svc.settings.model_copy(
+            update={"webhook_timeout_seconds": 0.5, "egress_allow": ["127.0.0.1"]}
+        )
         svc.extras.pop("notification_outbox", None)
         yield svc, receiver, url
 
