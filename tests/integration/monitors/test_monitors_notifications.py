@@ -214,3 +214,17 @@ def test_a_webhook_to_a_closed_port_fails_like_a_refused_destination(svc: Servic
             notifier.send(target=url, subject="s", body="b", data={}, delivery_id="d1")
         messages.append(str(caught.value))
     assert messages[0] == messages[1] == f"{url}: destination not allowed or not reachable"
+
+
+def test_a_webhook_to_the_metadata_address_is_refused_when_subscribing(svc: Services) -> None:
+    from procureflow.errors import InvalidInput
+
+    outbox = _outbox(svc)
+    target = "http://169.254.169.254/latest/meta-data"
+    with pytest.raises(InvalidInput, match="169.254.169.254 is a cloud metadata address"):
+        outbox.subscribe(role="buyer", channel="webhook", target=target, secret="k", by="t")
+    assert outbox.store.subscriptions() == []
+    row = outbox.subscribe(
+        role="buyer", channel="webhook", target="https://hooks.example/h", secret="k", by="t"
+    )
+    assert row["target"] == "https://hooks.example/h"
