@@ -18,6 +18,7 @@ class Service:
 
     port: int = 0
     paths: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
     redirect_to: str | None = None
 
     @property
@@ -36,6 +37,7 @@ def loopback_service() -> Iterator[Service]:
 
         def do_GET(self) -> None:  # noqa: N802 - http.server naming
             service.paths.append(self.path)
+            service.hosts.append(self.headers.get("Host", ""))
             if service.redirect_to is not None:
                 self.send_response(302)
                 self.send_header("Location", service.redirect_to)

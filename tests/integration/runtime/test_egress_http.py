@@ -138,3 +138,56 @@ def test_the_precise_reason_is_in_the_server_log(caplog: pytest.LogCaptureFixtur
     with loopback_service() as service, caplog.at_level("WARNING", logger="procureflow.egress"):
         _fault(service.url + "/admin")
     assert "127.0.0.1 is a loopback address" in caplog.text
+
+
+def test_the_request_keeps_the_host_name_while_going_to_the_checked_address(
+    svc_test_resolves: Callable[[bool], None],
+) -> None:
+    svc_test_resolves(True)
+    with loopback_service() as service:
+        url = f"http://{NAME}:{service.port}/admin"
+        assert _run(url, [NAME]) == {"secret": "internal"}
+        assert service.hosts == [f"{NAME}:{service.port}"]
+
+
+def test_the_name_is_resolved_once_so_a_rebinding_answer_is_never_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first answer (127.0.0.2, allowed) is checked; a second lookup would get the
+    service's address (127.0.0.1, not allowed). Connecting to the checked address finds
+    nothing listening there, and the service is never reached."""
+    real = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def rebinding(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "rebind.test":
+            lookups.append(host)
+            address = "127.0.0.2" if len(lookups) == 1 else "127.0.0.1"
+            return real(address, port, *args, **kwargs)
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with loopback_service() as service:
+        _fault(f"http://rebind.test:{service.port}/admin", ["127.0.0.2"])
+        assert service.paths == []
+    assert lookups == ["rebind.test"]
+
+
+def test_one_refused_address_among_the_answers_refuses_the_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``mixed.test`` resolves to 127.0.0.2 (allowed, nothing listens) and 127.0.0.1 (the
+    service, not allowed): the call is refused, not retried on the other address."""
+    real = socket.getaddrinfo
+
+    def mixed(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "mixed.test":
+            return real("127.0.0.2", port, *args, **kwargs) + real(
+                "127.0.0.1", port, *args, **kwargs
+            )
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", mixed)
+    with loopback_service() as service:
+        _fault(f"http://mixed.test:{service.port}/admin", ["127.0.0.2"])
+        assert service.paths == []
