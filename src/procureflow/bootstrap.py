@@ -71,7 +71,7 @@ def build_services(settings: Settings | None = None, *, migrate: bool = True) ->
         approvals=ApprovalStore(engine, audit),
         agents=build_agents(engine, settings, policy),
         functions=Functions(),
-        http=HttpxClient(),
+        http=HttpxClient(egress=settings.egress_policy()),
     )
     svc.extras["users"] = UserStore(engine, audit)
     for spec in product_functions(svc):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from procureflow.domain.egress import EgressPolicy
 
 
 class Settings(BaseSettings):
@@ -107,6 +111,32 @@ class Settings(BaseSettings):
     notification_max_attempts: int = 5
     notification_digest_threshold: int = 3
     webhook_timeout_seconds: float = 10.0
+    egress_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Destinations outbound calls (playbook HTTP/OpenAPI calls, webhooks) may "
+        "reach although they are not public: host names (*.suffix for sub-domains), "
+        "host:port, IP addresses or CIDR networks, comma-separated or a JSON list, e.g. "
+        "'10.20.0.0/16,erp.corp.internal:8443'. Everything else that is loopback, private, "
+        "link-local, CGNAT, multicast, reserved or a cloud metadata service is refused "
+        "(see docs/playbooks.md, 'Outbound calls and the egress policy')",
+    )
+
+    @field_validator("egress_allow", mode="before")
+    @classmethod
+    def _split_egress_allow(cls, value: Any) -> Any:
+        """Accept ``a,b`` and ``["a", "b"]`` from the environment; check every entry."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if isinstance(value, list | tuple):
+            entries = [str(v).strip() for v in value if str(v).strip()]
+            EgressPolicy.from_entries(entries)  # ValueError names a bad entry
+            return entries
+        return value
+
+    def egress_policy(self) -> EgressPolicy:
+        """The egress policy these settings describe (deny non-public, allow the list)."""
+        return EgressPolicy.from_entries(self.egress_allow)
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from procureflow.adapters.http_client import HttpxClient
+from procureflow.domain.egress import EgressPolicy
 from procureflow.runtime.ports import HttpRequest, HttpResponse
 
 REWRITTEN_HOSTS = ("https://petstore.swagger.io", "https://httpbin.org")
@@ -88,7 +89,11 @@ class LocalServicesClient:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self.inner = HttpxClient(default_timeout=10.0)
+        # The local server is on loopback, which the egress policy refuses unless listed.
+        port = urlsplit(base_url).port
+        self.inner = HttpxClient(
+            default_timeout=10.0, egress=EgressPolicy.from_entries([f"127.0.0.1:{port}"])
+        )
         self.requests: list[HttpRequest] = []
 
     def send(self, request: HttpRequest) -> HttpResponse:

@@ -28,7 +28,7 @@ def subscribe_command(
     """Tell a role about its exceptions by email or webhook."""
     channel, target = ("webhook", webhook) if webhook else ("email", email or "")
     with context.store() as svc:
-        row = outbox_of(svc).store.subscribe(
+        row = outbox_of(svc).subscribe(
             role=role,
             channel=channel,
             target=target,

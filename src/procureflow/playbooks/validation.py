@@ -24,6 +24,7 @@ from procureflow.playbooks.model_tasks import (
 from procureflow.playbooks.source import Path
 
 if TYPE_CHECKING:
+    from procureflow.domain.egress import EgressPolicy
     from procureflow.playbooks.loader import Playbook
 
 FLOW_KEYWORDS = frozenset({"continue", "exit", "end"})
@@ -125,14 +126,22 @@ def _task_problems(
     return problems
 
 
-def validate(playbook: Playbook, known_functions: set[str] | None = None) -> None:
-    """Check a loaded playbook's references; unknown function names only when a set is given.
+def validate(
+    playbook: Playbook,
+    known_functions: set[str] | None = None,
+    egress: EgressPolicy | None = None,
+) -> None:
+    """Check a loaded playbook's references; unknown function names only when a set is
+    given, endpoints the egress policy refuses only when a policy is given.
 
     Raises :class:`procureflow.playbooks.PlaybookInvalid` naming every problem.
     """
+    from procureflow.playbooks.egress_check import egress_problems
     from procureflow.playbooks.loader import PlaybookProblems
 
     problems = reference_problems(playbook.workflow, known_functions)
+    if egress is not None:
+        problems += egress_problems(playbook.workflow, egress)
     if problems:
         raise PlaybookProblems([f"{playbook.source.where(path)}: {msg}" for path, msg in problems])
 

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from procureflow.playbooks import Playbook, load_playbook
 from procureflow.runtime.durable import DbosDurability
+from procureflow.runtime.egress_audit import AuditedHttp
 from procureflow.runtime.event_port import DbEventPort
 from procureflow.runtime.interpreter import Interpreter
 from procureflow.runtime.observer import StoreObserver
@@ -30,7 +31,7 @@ def build_interpreter(svc: Services, instance_id: str, source: str, origin: str)
         functions=svc.functions,
         events=DbEventPort(svc, instance_id),
         observer=StoreObserver(svc.instances, instance_id),
-        http=svc.http,
+        http=AuditedHttp(svc.http, svc.audit, instance_id),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from procureflow.domain.egress import NOT_REACHABLE
 from procureflow.playbooks.expressions import interpolate_uri, is_runtime_expression
 from procureflow.playbooks.model_common import EndpointConfig
 from procureflow.playbooks.model_tasks import CallHttpTask, CallOpenApiTask, TaskBase
@@ -69,10 +70,21 @@ class HttpCalls(FlowTasks):
             )
         try:
             response = self.http.send(request)
-        except TimeoutError as exc:
-            raise fault("timeout", 408, "HTTP call timed out", str(exc), pointer) from None
-        except OSError as exc:
-            raise fault("communication", 503, "HTTP call failed", str(exc), pointer) from None
+        except TimeoutError:
+            raise fault(
+                "timeout", 408, "HTTP call timed out", f"{request.method} {request.url}", pointer
+            ) from None
+        except OSError:
+            # Denied by the egress policy, refused, no route, unknown host: one fault, so
+            # that a playbook cannot use HTTP calls to map the network. The HTTP port logs
+            # the precise reason (and the durable runtime audits a denial).
+            raise fault(
+                "communication",
+                503,
+                f"HTTP call failed: {NOT_REACHABLE}",
+                f"{request.method} {request.url}",
+                pointer,
+            ) from None
         if response.status >= 300:
             raise fault(
                 "communication",

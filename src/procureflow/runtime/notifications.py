@@ -18,6 +18,7 @@ from procureflow.adapters.db.notification_store import NotificationStore, notifi
 from procureflow.adapters.smtp_notifier import DeliveryFailed, SmtpNotifier
 from procureflow.adapters.webhook_notifier import WebhookNotifier
 from procureflow.domain.clock import utcnow
+from procureflow.errors import InvalidInput
 from procureflow.runtime.exception_functions import exception_queue
 from procureflow.runtime.services import Services
 
@@ -51,11 +52,27 @@ class NotificationOutbox:
                 settings.smtp_sender,
                 timeout=settings.webhook_timeout_seconds,
             ),
-            "webhook": WebhookNotifier(timeout=settings.webhook_timeout_seconds),
+            "webhook": WebhookNotifier(
+                timeout=settings.webhook_timeout_seconds, egress=settings.egress_policy()
+            ),
         }
         self.retry_seconds = settings.notification_retry_seconds
         self.max_attempts = settings.notification_max_attempts
         self.digest_threshold = settings.notification_digest_threshold
+
+    def subscribe(self, *, channel: str, target: str, **fields: Any) -> dict[str, Any]:
+        """Add a subscription; a webhook URL the egress policy can only refuse (an IP
+        literal in a refused range, a metadata name, another scheme) is refused now,
+        rather than failing every delivery later."""
+        if channel == "webhook":
+            problem = self.svc.settings.egress_policy().literal_problem(target)
+            if problem is not None:
+                raise InvalidInput(
+                    f"webhook {target} is refused by the egress policy: {problem}; "
+                    "add it to PROCUREFLOW_EGRESS_ALLOW if it is intended",
+                    subject="target",
+                )
+        return self.store.subscribe(channel=channel, target=target, **fields)
 
     def queue_direct(self, messages: list[dict[str, Any]]) -> int:
         """Queue messages to known addresses (a supplier's contact), once per key.

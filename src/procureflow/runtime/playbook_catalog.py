@@ -10,9 +10,10 @@ from procureflow.runtime.services import Services
 
 
 def check(svc: Services, source: str, origin: str) -> Playbook:
-    """Parse and validate a playbook, including the custom functions it calls."""
+    """Parse and validate a playbook, including the custom functions it calls and the
+    literal endpoints the egress policy refuses."""
     playbook = load_playbook(source, origin)
-    validate(playbook, known_functions=svc.functions.names())
+    validate(playbook, known_functions=svc.functions.names(), egress=svc.settings.egress_policy())
     return playbook
 
 

@@ -29,7 +29,10 @@ def mail(svc: Services) -> Iterator[tuple[Services, MailBox]]:
 @pytest.fixture
 def hook(svc: Services) -> Iterator[tuple[Services, Receiver, str]]:
     with webhook_server() as (receiver, url):
-        svc.settings = svc.settings.model_copy(update={"webhook_timeout_seconds": 0.5})
+        # The receiver is on loopback: the egress policy refuses it unless it is listed.
+        svc.settings = svc.settings.model_copy(
+            update={"webhook_timeout_seconds": 0.5, "egress_allow": ["127.0.0.1"]}
+        )
         svc.extras.pop("notification_outbox", None)
         yield svc, receiver, url
 
@@ -170,3 +173,58 @@ def test_bad_subscriptions_are_refused_naming_the_field(svc: Services) -> None:
     with pytest.raises(InvalidInput, match="unknown channel 'sms'"):
         store.subscribe(role="buyer", channel="sms", target="+49", by="t")
     assert store.subscriptions() == []
+
+
+def test_a_webhook_to_loopback_is_refused_unless_the_operator_lists_it(svc: Services) -> None:
+    with webhook_server() as (receiver, url):
+        svc.settings = svc.settings.model_copy(update={"notification_max_attempts": 1})
+        svc.extras.pop("notification_outbox", None)
+        store = _outbox(svc).store
+        store.subscribe(role="accounts_payable", channel="webhook", target=url, secret="k", by="t")
+        _raise(svc, 1)
+        assert notification_pass(svc, NOW)["failed"] == 1
+        assert receiver.requests == [], "the default policy keeps loopback closed"
+        (row,) = store.recent()
+        assert row["last_error"] == f"{url}: destination not allowed or not reachable"
+
+        svc.settings = svc.settings.model_copy(update={"egress_allow": ["127.0.0.1"]})
+        svc.extras.pop("notification_outbox", None)
+        store.retry(row["id"], NOW)
+        assert _outbox(svc).deliver_due(NOW)["sent"] == 1
+        assert len(receiver.requests) == 1
+
+
+def test_a_webhook_to_a_closed_port_fails_like_a_refused_destination(svc: Services) -> None:
+    import socket
+
+    from procureflow.adapters.smtp_notifier import DeliveryFailed
+    from procureflow.adapters.webhook_notifier import WebhookNotifier
+    from procureflow.domain.egress import EgressPolicy
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/hook"
+    messages = []
+    for notifier in (
+        WebhookNotifier(timeout=2),
+        WebhookNotifier(timeout=2, egress=EgressPolicy.from_entries(["127.0.0.1"])),
+    ):
+        with pytest.raises(DeliveryFailed) as caught:
+            notifier.send(target=url, subject="s", body="b", data={}, delivery_id="d1")
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] == f"{url}: destination not allowed or not reachable"
+
+
+def test_a_webhook_to_the_metadata_address_is_refused_when_subscribing(svc: Services) -> None:
+    from procureflow.errors import InvalidInput
+
+    outbox = _outbox(svc)
+    target = "http://169.254.169.254/latest/meta-data"
+    with pytest.raises(InvalidInput, match="169.254.169.254 is a cloud metadata address"):
+        outbox.subscribe(role="buyer", channel="webhook", target=target, secret="k", by="t")
+    assert outbox.store.subscriptions() == []
+    row = outbox.subscribe(
+        role="buyer", channel="webhook", target="https://hooks.example/h", secret="k", by="t"
+    )
+    assert row["target"] == "https://hooks.example/h"
