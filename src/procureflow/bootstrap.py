@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 
@@ -18,6 +20,7 @@ from procureflow.adapters.db.user_store import UserStore
 from procureflow.adapters.http_client import HttpxClient
 from procureflow.agents.registry import AgentRegistry
 from procureflow.config import Settings, get_settings
+from procureflow.errors import ConfigError
 from procureflow.policies import Policy, load_policy_file
 from procureflow.runtime import services as runtime_services
 from procureflow.runtime.function_catalog import product_functions
@@ -106,11 +109,51 @@ def _add_document_functions(svc: Services) -> None:
         svc.functions.add_simple(name, fn, description=f"document operation {name}")
 
 
+def wait_for_database(
+    settings: Settings,
+    *,
+    report: Callable[[str], None],
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Wait (pauses doubling up to 10 s) until the database answers, at most
+    ``startup_wait_seconds``; a worker started before its database (a reboot, a failover)
+    then starts by itself instead of exiting."""
+    from procureflow.runtime.durable import is_transient_database_error
+
+    engine = create_engine(settings.database_url, pool_size=1, max_overflow=0)
+    deadline = clock() + settings.startup_wait_seconds
+    delay = 0.5
+    try:
+        while True:
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("SELECT 1")
+                return
+            except Exception as exc:
+                if not is_transient_database_error(exc) or clock() + delay > deadline:
+                    raise ConfigError(
+                        f"the database is not reachable ({_first_line(exc)}); gave up after "
+                        f"{settings.startup_wait_seconds:g} s"
+                    ) from None
+                report(f"waiting for the database ({_first_line(exc)}); again in {delay:g} s")
+                sleep(delay)
+                delay = min(delay * 2, 10.0)
+    finally:
+        engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
 def start_runtime(settings: Settings | None = None, *, sync_playbooks: bool = True) -> Services:
     """Build everything, launch DBOS, register built-in playbooks, resume orphans."""
     from procureflow.runtime.dbos_runtime import launch_dbos
     from procureflow.runtime.launch import resume_unstarted
     from procureflow.runtime.monitor_schedule import apply_schedules
+    from procureflow.runtime.orphans import ExecutorWatch
     from procureflow.runtime.playbook_catalog import register_builtin_playbooks
 
     svc = build_services(settings)
@@ -120,6 +163,8 @@ def start_runtime(settings: Settings | None = None, *, sync_playbooks: bool = Tr
         register_builtin_playbooks(svc)
     resume_unstarted(svc)
     apply_schedules(svc.settings)
+    watch = svc.extras["executor_watch"] = ExecutorWatch(svc)
+    watch.start()
     return svc
 
 
@@ -127,10 +172,20 @@ def stop_runtime(svc: Services | None = None) -> None:
     """Shut DBOS down and release the database."""
     from procureflow.runtime.dbos_runtime import shutdown_dbos
 
+    watch = svc.extras.pop("executor_watch", None) if svc is not None else None
+    if watch is not None:
+        watch.stop()
     shutdown_dbos()
     runtime_services.uninstall()
     if svc is not None:
         svc.engine.dispose()
 
 
-__all__ = ["Store", "build_agents", "build_services", "start_runtime", "stop_runtime"]
+__all__ = [
+    "Store",
+    "build_agents",
+    "build_services",
+    "start_runtime",
+    "stop_runtime",
+    "wait_for_database",
+]

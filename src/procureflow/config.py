@@ -48,6 +48,26 @@ class Settings(BaseSettings):
         description="Connections each process's durable engine keeps for its own tables "
         "(checkpoints, queue, messages)",
     )
+    startup_wait_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="How long serve and worker wait for an unreachable database at start "
+        "before giving up (0: do not wait)",
+    )
+    executor_heartbeat_seconds: float = Field(
+        default=10.0, gt=0, description="How often a process running the engine says it lives"
+    )
+    executor_silent_after_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="Silence after which an executor's pending instances are reported (and "
+        "handed over with executor_auto_recover); keep it several heartbeats long",
+    )
+    executor_auto_recover: bool = Field(
+        default=True,
+        description="Hand a silent executor's pending instances to live workers by itself "
+        "(off: only `procureflow workers recover` does)",
+    )
     intake_max_queued: int = Field(
         default=2000,
         ge=0,

@@ -148,6 +148,8 @@ INVOCATIONS: list[tuple[str, Invocation, str]] = [
     ("instances cancel", lambda w: ["in-none", "--reason", "test", "--as", "olga"], REFUSED),
     ("instances retry", lambda w: ["in-none", "--as", "olga"], REFUSED),
     ("instances resume", lambda w: ["in-none", "--as", "olga"], REFUSED),
+    ("workers list", lambda w: [], OK),
+    ("workers recover", lambda w: ["--from", "w-gone", "--as", "olga"], OK),
     ("approvals list", lambda w: [], OK),
     ("approvals approve", lambda w: ["ap-none", "--as", "bea", "--digest", "0" * 64], REFUSED),
     ("approvals reject", lambda w: ["ap-none", "--as", "bea", "--digest", "0" * 64], REFUSED),

@@ -12,6 +12,7 @@ GROUPS: list[tuple[str, str]] = [
     ("events", "events"),
     ("playbooks", "playbooks"),
     ("instances", "instances"),
+    ("workers", "workers"),
     ("approvals", "approvals"),
     ("audit", "audit"),
     ("users", "users"),

@@ -8,7 +8,7 @@ import threading
 
 import typer
 
-from procureflow.cli.output import console, one_line_errors
+from procureflow.cli.output import console, err_console, one_line_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -33,9 +33,11 @@ def serve(
     import uvicorn
 
     from procureflow.api.app import create_app
+    from procureflow.bootstrap import wait_for_database
     from procureflow.config import get_settings
 
     settings = get_settings()
+    wait_for_database(settings, report=lambda line: err_console.print(line, highlight=False))
     app = create_app(start_engine=not no_workers, for_workers=no_workers)
     console.print(
         f"ProcureFlow at http://{host or settings.host}:{port or settings.port}/", highlight=False
@@ -52,7 +54,7 @@ def worker(
     ),
 ) -> None:
     """Run a worker: takes instances from the shared queue until stopped (Ctrl-C, SIGTERM)."""
-    from procureflow.bootstrap import start_runtime, stop_runtime
+    from procureflow.bootstrap import start_runtime, stop_runtime, wait_for_database
     from procureflow.config import Settings
 
     overrides = {"executor_id": executor_id} if executor_id else {}
@@ -60,6 +62,7 @@ def worker(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    wait_for_database(settings, report=lambda line: err_console.print(line, highlight=False))
     svc = start_runtime(settings)
     console.print(f"worker {settings.executor_id} (pid {os.getpid()}) ready", highlight=False)
     try:

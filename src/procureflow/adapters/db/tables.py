@@ -113,6 +113,19 @@ event_deliveries = sa.Table(
     sa.Column("delivered_at", UTCDateTime(), nullable=False),
 )
 
+# One row per process that runs the durable engine, beating while it lives: an executor
+# silent past the threshold has its pending instances handed to a live one.
+executors = sa.Table(
+    "pf_executors",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("host", sa.String(200), nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("started_at", UTCDateTime(), nullable=False),
+    sa.Column("beat_at", UTCDateTime(), nullable=False),
+    sa.Column("stopped_at", UTCDateTime()),
+)
+
 approvals = sa.Table(
     "pf_approvals",
     metadata,
