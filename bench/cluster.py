@@ -65,6 +65,7 @@ class Deployment:
     workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     api: subprocess.Popen[bytes] | None = None
     secret: str = field(default_factory=lambda: secrets.token_hex(32))
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
@@ -75,6 +76,10 @@ class Deployment:
             "PROCUREFLOW_SECRET_KEY": self.secret,
             "PROCUREFLOW_KEYSTORE_PASSPHRASE": self.secret[:32],
             "PROCUREFLOW_APPLICATION_VERSION": "bench",
+            # a dead worker's instances are taken over after 20 s of silence
+            "PROCUREFLOW_EXECUTOR_HEARTBEAT_SECONDS": "2",
+            "PROCUREFLOW_EXECUTOR_SILENT_AFTER_SECONDS": "20",
+            **self.extra_env,
         }
 
     def settings(self, executor_id: str = "bench-driver") -> Settings:

@@ -6,12 +6,13 @@ bench's own). The driver ingests the demo's motor-delay mail again and again (ea
 message), approves what the policy sends to a person and confirms the requests for quote
 as the suppliers would. Meanwhile, every ~10 s a random worker is SIGKILLed and
 restarted with the same executor id; PostgreSQL is restarted once; one worker is killed
-for good and its instances are handed to a live worker (``procureflow workers recover``).
+for good and its instances are taken over by the live workers once it has been silent
+for 20 s (or, with ``--manual-recover``, by ``procureflow workers recover --from ID``).
 
 Prints completed / faulted / lost / stuck / duplicated beside the target (all completed,
 0 lost, 0 stuck, 0 duplicated effects). Loopback only; bounded in count and time.
 
-    python bench/faults.py [--instances 500] [--minutes 25] [--server URL]
+    python bench/faults.py [--instances 500] [--minutes 25] [--server URL] [--manual-recover]
 """
 
 from __future__ import annotations
@@ -36,8 +37,11 @@ from cluster import (
 KILL_EVERY_SECONDS = 10.0
 
 
-def run(instances: int, minutes: float, server: str) -> None:
-    deployment = Deployment(fresh_database(server, "procureflow_bench_faults"))
+def run(instances: int, minutes: float, server: str, manual_recover: bool) -> None:
+    deployment = Deployment(
+        fresh_database(server, "procureflow_bench_faults"),
+        extra_env={"PROCUREFLOW_EXECUTOR_AUTO_RECOVER": "false"} if manual_recover else {},
+    )
     upgraded = deployment.cli("db", "upgrade")
     if upgraded.returncode != 0:
         raise SystemExit(f"db upgrade failed: {upgraded.stderr}")
@@ -68,7 +72,13 @@ def run(instances: int, minutes: float, server: str) -> None:
                     time.sleep(1)  # the database is restarting; the driver waits like a person
                     continue
                 if time.monotonic() >= next_kill and open_ids:
-                    _chaos(deployment, workers, events, progress=len(started) / instances)
+                    _chaos(
+                        deployment,
+                        workers,
+                        events,
+                        progress=len(started) / instances,
+                        manual_recover=manual_recover,
+                    )
                     next_kill = time.monotonic() + KILL_EVERY_SECONDS
                 time.sleep(0.2)
             figures = tally(svc.engine, started, answered)
@@ -110,7 +120,12 @@ def _open_instances(engine: sa.Engine, ids: list[str]) -> list[str]:
 
 
 def _chaos(
-    deployment: Deployment, workers: list[str], events: dict[str, object], progress: float
+    deployment: Deployment,
+    workers: list[str],
+    events: dict[str, object],
+    progress: float,
+    *,
+    manual_recover: bool,
 ) -> None:
     """One fault: mostly a crashed worker restarted; once a database restart; once a
     worker that stays dead and whose work a live worker takes over."""
@@ -122,9 +137,14 @@ def _chaos(
         dead = workers.pop()
         deployment.kill_worker(dead)
         events["killed_for_good"] = dead
-        heir = workers[0]
-        handed = deployment.cli("workers", "recover", "--from", dead, "--to", heir)
-        events["recovered"] = heir if handed.returncode == 0 else f"failed: {handed.stderr}"
+        if not manual_recover:
+            events["recovered"] = "the live workers, automatically after 20 s of silence"
+            return
+        time.sleep(3.0)  # the operator notices
+        handed = deployment.cli("workers", "recover", "--from", dead, "--as", "bench-operator")
+        events["recovered"] = (
+            "procureflow workers recover" if handed.returncode == 0 else f"failed: {handed.stderr}"
+        )
         return
     victim = random.choice(workers)
     deployment.kill_worker(victim)
@@ -138,8 +158,13 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=500)
     parser.add_argument("--minutes", type=float, default=25.0)
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--manual-recover",
+        action="store_true",
+        help="The worker killed for good is recovered by the command, not automatically.",
+    )
     args = parser.parse_args()
-    run(args.instances, args.minutes, args.server)
+    run(args.instances, args.minutes, args.server, args.manual_recover)
 
 
 if __name__ == "__main__":
