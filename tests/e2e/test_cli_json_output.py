@@ -32,6 +32,7 @@ from typer.testing import CliRunner
 import procureflow
 from procureflow.cli import app, groups
 from procureflow.config import get_settings
+from tests.auth_helpers import PROCESS_SECRETS
 from tests.conftest import on_postgres
 from tests.factories_documents import contract_docx, text_pdf
 
@@ -299,6 +300,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         "PROCUREFLOW_DATABASE_URL": f"sqlite:///{folder / 'world.db'}",
         "PROCUREFLOW_DATA_DIR": str(folder / "data"),
         "PROCUREFLOW_EXECUTOR_ID": "json-world",
+        **PROCESS_SECRETS,
     }
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():

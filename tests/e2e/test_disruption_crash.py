@@ -22,6 +22,7 @@ from procureflow.adapters.db.purchase_order_store import PurchaseOrderStore
 from procureflow.config import Settings
 from procureflow.runtime.disruption_intake import answer_rfq
 from procureflow.runtime.disruption_seed import ensure_demo_world
+from tests.auth_helpers import PROCESS_SECRETS
 from tests.conftest import reset_dbos_tables
 from tests.e2e.disruption_helpers import demo_mail, ingest
 
@@ -72,6 +73,7 @@ def test_a_worker_killed_while_waiting_resumes_and_buys_once(
         "PROCUREFLOW_DATA_DIR": str(settings.data_dir),
         "PROCUREFLOW_APPLICATION_VERSION": settings.application_version,
         "PROCUREFLOW_POLICY_FILE": str(tmp_path / "policy.yaml"),
+        **PROCESS_SECRETS,
     }
     log = tmp_path / "worker.log"
     audit = SqlAuditLog(engine)

@@ -115,7 +115,7 @@ def current_user(
     if session:
         user = sessions(request).user(session)
         if request.method not in SAFE_METHODS and not csrf_matches(
-            session, svc.settings.secret_key, csrf
+            session, svc.settings.secret_key.get_secret_value(), csrf
         ):
             raise Forbidden(f"missing or wrong CSRF token (send the {CSRF_HEADER} header)")
         return user

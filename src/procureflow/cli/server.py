@@ -33,10 +33,11 @@ def serve(
     import uvicorn
 
     from procureflow.api.app import create_app
-    from procureflow.config import get_settings
+    from procureflow.config import check_startup_secrets, get_settings
 
     settings = get_settings()
-    app = create_app(start_engine=not no_workers, for_workers=no_workers)
+    check_startup_secrets(settings)
+    app = create_app(start_engine=not no_workers, for_workers=no_workers, settings=settings)
     console.print(
         f"ProcureFlow at http://{host or settings.host}:{port or settings.port}/", highlight=False
     )
@@ -53,10 +54,11 @@ def worker(
 ) -> None:
     """Run a worker: takes instances from the shared queue until stopped (Ctrl-C, SIGTERM)."""
     from procureflow.bootstrap import start_runtime, stop_runtime
-    from procureflow.config import Settings
+    from procureflow.config import Settings, check_startup_secrets
 
     overrides = {"executor_id": executor_id} if executor_id else {}
     settings = Settings(**overrides)  # type: ignore[arg-type]
+    check_startup_secrets(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -79,7 +81,12 @@ def demo(
         False, "--json", help="With --headless: print the summary as JSON."
     ),
 ) -> None:
-    """Load the demo data and either serve the dashboard or run the scenarios headless."""
+    """Load the demo data and either serve the dashboard or run the scenarios headless
+    (in demo mode: the shipped secret key is accepted)."""
+    from procureflow.config import get_settings
     from procureflow.demo.runner import run_demo
+
+    os.environ["PROCUREFLOW_DEMO_MODE"] = "true"
+    get_settings.cache_clear()
 
     run_demo(headless=headless, host=host, port=port, as_json=as_json)

@@ -73,7 +73,7 @@ def answer_rfq(
     answer to a request counts; a repeat says which answer was given)."""
     if decision not in ANSWERS:
         raise InvalidInput(f"an answer is one of {', '.join(ANSWERS)}, not {decision!r}")
-    claim = verify_rfq(token, svc.settings.secret_key)
+    claim = verify_rfq(token, svc.settings.secret_key.get_secret_value())
     event = new_event(
         type=f"supplier.{decision}",
         source=RFQ_SOURCE,

@@ -79,7 +79,7 @@ def page_user(request: Request) -> User:
 def render(request: Request, user: User, template: str, **context: Any) -> HTMLResponse:
     """A page with the layout's context: user, CSRF token, navigation."""
     token = request.cookies.get(SESSION_COOKIE, "")
-    secret = request.app.state.services.settings.secret_key
+    secret = request.app.state.services.settings.secret_key.get_secret_value()
     return templates.TemplateResponse(
         request,
         template,
@@ -142,7 +142,7 @@ def logout(request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] 
     """Close the session (needs the session's CSRF token) and drop the cookie."""
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        secret = request.app.state.services.settings.secret_key
+        secret = request.app.state.services.settings.secret_key.get_secret_value()
         if not csrf_matches(token, secret, csrf_token):
             raise Forbidden("missing or wrong CSRF token")
         sessions(request).close(token)
