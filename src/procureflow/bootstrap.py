@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib.metadata import entry_points
 
 import sqlalchemy as sa
@@ -69,7 +70,9 @@ def build_services(settings: Settings | None = None, *, migrate: bool = True) ->
         functions=Functions(),
         http=HttpxClient(),
     )
-    svc.extras["users"] = UserStore(engine, audit)
+    svc.extras["users"] = UserStore(
+        engine, audit, token_lifetime=timedelta(days=settings.api_token_days)
+    )
     for spec in product_functions(svc):
         svc.functions.add(spec)
     svc.functions.add_agents(svc.agents)

@@ -83,10 +83,6 @@ def demo(
 ) -> None:
     """Load the demo data and either serve the dashboard or run the scenarios headless
     (in demo mode: the shipped secret key is accepted)."""
-    from procureflow.config import get_settings
     from procureflow.demo.runner import run_demo
-
-    os.environ["PROCUREFLOW_DEMO_MODE"] = "true"
-    get_settings.cache_clear()
 
     run_demo(headless=headless, host=host, port=port, as_json=as_json)

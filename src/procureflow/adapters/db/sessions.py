@@ -16,12 +16,11 @@ import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.tables import api_tokens, users
-from procureflow.adapters.db.user_store import User, UserStore
+from procureflow.adapters.db.user_store import SESSION_LABEL, User, UserStore
 from procureflow.domain.clock import utcnow
 from procureflow.errors import Unauthenticated
 
 SESSION_PREFIX = "pfs_"
-SESSION_LABEL = "session"
 
 
 def _hash(token: str) -> str:
@@ -43,13 +42,15 @@ class SessionStore:
             raise Unauthenticated("log in with an API token, not a session")
         user = self.users.authenticate(api_token)
         token = SESSION_PREFIX + secrets.token_urlsafe(32)
+        now = utcnow()
         with self.engine.begin() as conn:
             conn.execute(
                 api_tokens.insert().values(
                     token_hash=_hash(token),
                     user_id=user.id,
                     label=SESSION_LABEL,
-                    created_at=utcnow(),
+                    created_at=now,
+                    expires_at=now + self.max_age,
                 )
             )
             self.audit.append(
