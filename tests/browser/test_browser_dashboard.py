@@ -17,6 +17,7 @@ def _login(page: Any, server: LiveServer, user: str) -> None:
     page.set_default_timeout(30000)  # generous: CI machines are shared and slow at times
     page.goto(server.url + "/")
     assert "/login" in page.url
+    page.fill("#user", user)
     page.fill("#token", server.tokens[user])
     page.click("#login")
     page.wait_for_url(server.url + "/")
@@ -101,6 +102,7 @@ def test_a_wrong_token_does_not_log_in_and_pages_redirect_to_login(
     page = browser.new_context().new_page()
     page.goto(live_server.url + "/approvals")
     assert page.url.startswith(live_server.url + "/login")
+    page.fill("#user", "olga")
     page.fill("#token", "pf_not-a-token")
     page.click("#login")
     page.wait_for_selector(".error")

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from procureflow.errors import ProcureFlowError
+from procureflow.errors import ProcureFlowError, TooManyAttempts
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://procureflow.dev/problems/"
@@ -30,7 +30,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ProcureFlowError)
     async def _procureflow_error(request: Request, exc: ProcureFlowError) -> JSONResponse:
-        return problem(
+        response = problem(
             exc.status,
             exc.title,
             " ".join(str(exc).split()),
@@ -38,6 +38,9 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
             code=exc.code.value,
         )
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
