@@ -23,6 +23,7 @@ import hmac
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -101,6 +102,26 @@ def login_csrf_matches(nonce: str | None, secret: str, presented: str | None) ->
     if not nonce or not presented:
         return False
     return hmac.compare_digest(login_csrf_for(nonce, secret), presented)
+
+
+def refuse_cross_site(request: Request) -> None:
+    """Refuse a state-changing request a page of another site made a browser send.
+
+    Browsers name the page's origin in ``Origin`` (and ``Referer``) on a POST; it must be
+    this server, as the request reached it or as ``public_url`` names it. A request with
+    neither header is not a cross-site browser form (an API client or portal): allowed.
+    """
+    origin = request.headers.get("origin")
+    source = origin or request.headers.get("referer")
+    if not source:
+        return
+    netloc = urlsplit(source).netloc.lower() if source != "null" else ""
+    allowed = {request.url.netloc.lower()}
+    public_url = getattr(_services(request).settings, "public_url", None)
+    if public_url:
+        allowed.add(urlsplit(public_url).netloc.lower())
+    if netloc not in allowed:
+        raise Forbidden("a request sent by a page of another site is refused")
 
 
 def _services(request: Request) -> Any:
@@ -207,6 +228,7 @@ __all__ = [
     "access",
     "csrf_matches",
     "csrf_token_for",
+    "refuse_cross_site",
     "current_user",
     "login_csrf_for",
     "login_csrf_matches",

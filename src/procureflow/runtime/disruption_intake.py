@@ -17,7 +17,7 @@ from typing import Any
 from procureflow.agents.risk_monitor_models import RiskMonitorOutput
 from procureflow.documents.email_message import ParsedEmail
 from procureflow.domain.cloudevents import new_event
-from procureflow.errors import InvalidInput
+from procureflow.errors import InvalidInput, NotFound
 from procureflow.runtime.dispatch import EventDispatcher
 from procureflow.runtime.disruption_links import verify_rfq
 from procureflow.runtime.services import Services
@@ -66,6 +66,40 @@ def start_from_mail(
     return result
 
 
+def _given_answer(svc: Services, rfq_id: str) -> str | None:
+    stored = svc.events.get(RFQ_SOURCE, rfq_id)
+    if stored is None:
+        return None
+    first = stored.get("envelope") or {}
+    return str(first.get("type", "")).removeprefix("supplier.") or "answered"
+
+
+def rfq_summary(svc: Services, token: str) -> dict[str, Any]:
+    """What a confirm/decline link asks, for the page a supplier sees before deciding:
+    the request, the supplier, the items, the expiry and any answer already given. Reads
+    only (``Forbidden``/``LinkExpired`` for a forged or expired link, as answering does)."""
+    claim = verify_rfq(token, svc.settings.secret_key.get_secret_value())
+    skus: list[str] = []
+    try:
+        tasks = svc.instances.instance(claim.instance_id)["tasks"]
+    except NotFound:
+        tasks = []
+    for task in tasks:
+        if task["name"] != "requestQuotes" or task["status"] != "completed":
+            continue
+        for request in ((task.get("output") or {}).get("rfq") or {}).get("requests", []):
+            if request.get("rfq_id") == claim.rfq_id:
+                skus = [str(sku) for sku in request.get("skus", [])]
+    return {
+        "rfq_id": claim.rfq_id,
+        "round": claim.round_id,
+        "supplier_id": claim.supplier_id,
+        "skus": skus,
+        "expires_at": claim.expires_at.isoformat(),
+        "answered": _given_answer(svc, claim.rfq_id),
+    }
+
+
 def answer_rfq(
     svc: Services, token: str, decision: str, reason: str | None = None
 ) -> dict[str, Any]:
@@ -84,9 +118,7 @@ def answer_rfq(
     result = EventDispatcher(svc).ingest(event, actor=f"supplier:{claim.supplier_id}")
     given = decision
     if result.duplicate:
-        stored = svc.events.get(RFQ_SOURCE, claim.rfq_id) or {}
-        first = stored.get("envelope") or {}
-        given = str(first.get("type", "")).removeprefix("supplier.") or "answered"
+        given = _given_answer(svc, claim.rfq_id) or "answered"
     return {
         "rfq_id": claim.rfq_id,
         "supplier_id": claim.supplier_id,
@@ -106,5 +138,6 @@ __all__ = [
     "RFQ_SOURCE",
     "answer_rfq",
     "mail_event",
+    "rfq_summary",
     "start_from_mail",
 ]

@@ -243,13 +243,14 @@ def logout(request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] 
 
 def mount(app: FastAPI) -> None:
     """Add the dashboard to ``app``."""
-    from procureflow.web import pages, pages_admin
+    from procureflow.web import pages, pages_admin, rfq_pages
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(auth_router)
     app.include_router(live.router)
     app.include_router(pages.router)
     app.include_router(pages_admin.router)
+    app.include_router(rfq_pages.router)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(_request: Request, exc: LoginRequired) -> Response:
