@@ -162,6 +162,7 @@ INVOCATIONS: list[tuple[str, Invocation, str]] = [
     ("keys list", lambda w: [], OK),
     ("keys import", lambda w: [_self_signed(w)[0], "--alias", "partner", "--passphrase", "pw"], OK),
     ("keys trust", lambda w: [_self_signed(w)[1], "--alias", "partner-ca"], OK),
+    ("keys rekey", lambda w: ["--from-derived"], OK),
     ("docs profiles", lambda w: [], OK),
     (
         "docs profile-set",
