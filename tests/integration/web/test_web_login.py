@@ -183,3 +183,13 @@ def test_the_limits_are_settings(make_client: AppFactory, tokens: dict[str, str]
         login_post(client, "olga", "pf_wrong-guess")
     locked = login_post(client, "olga", tokens["olga"])
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) <= 60
+
+
+def test_a_long_user_name_or_address_is_counted_without_error(engine: sa.Engine) -> None:
+    from procureflow.adapters.db.login_throttle import LoginThrottle
+
+    throttle = LoginThrottle(engine, SqlAuditLog(engine), max_failures=1)
+    assert throttle.failed("x" * 500, "y" * 500, "invalid") == ["user"]
+    with pytest.raises(Exception, match="too many failed logins") as refused:
+        throttle.check("x" * 500, "elsewhere")
+    assert getattr(refused.value, "retry_after", 0) > 0

@@ -23,7 +23,7 @@ from procureflow.errors import TooManyAttempts
 
 USER = "user"
 ADDRESS = "address"
-KEY_LENGTH = 200
+KEY_LENGTH = 150  # fits the audit stream "login:<key>" and actor "address:<key>"
 
 
 def _key(value: str) -> str:
