@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from pydantic import SecretStr
 
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.instance_store import InstanceStore
@@ -85,7 +86,9 @@ def test_a_worker_killed_while_waiting_resumes_and_buys_once(
         from procureflow.runtime.dbos_runtime import workflow_client
         from procureflow.runtime.launch import ClientLauncher
 
-        svc = build_services(settings)
+        # the worker signs the links with its secret key: answer with the same one
+        worker_secret = SecretStr(PROCESS_SECRETS["PROCUREFLOW_SECRET_KEY"])
+        svc = build_services(settings.model_copy(update={"secret_key": worker_secret}))
         client = workflow_client(svc.engine)
         svc.extras["launcher"] = ClientLauncher(client)
         try:
