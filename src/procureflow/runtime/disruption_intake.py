@@ -74,12 +74,36 @@ def _given_answer(svc: Services, rfq_id: str) -> str | None:
     return str(first.get("type", "")).removeprefix("supplier.") or "answered"
 
 
+def _offer_lines(task_input: Any, supplier_id: str) -> list[dict[str, Any]]:
+    """The supplier's lines of the plan the request was sent for (what the mail lists):
+    SKU, quantity, unit price and arrival date; empty when the input is not such a plan."""
+    proposal = task_input.get("proposal") if isinstance(task_input, dict) else None
+    plan = proposal.get("plan") if isinstance(proposal, dict) else None
+    allocations = plan.get("allocations") if isinstance(plan, dict) else None
+    lines = []
+    for a in allocations if isinstance(allocations, list) else []:
+        if not isinstance(a, dict) or a.get("supplier_id") != supplier_id:
+            continue
+        raw_price = a.get("unit_price")
+        price: dict[str, Any] = raw_price if isinstance(raw_price, dict) else {}
+        lines.append(
+            {
+                "sku": str(a.get("sku", "")),
+                "quantity": a.get("quantity"),
+                "unit_price": f"{price.get('amount', '')} {price.get('currency', '')}".strip(),
+                "arrival_date": str(a.get("arrival_date", "")),
+            }
+        )
+    return lines
+
+
 def rfq_summary(svc: Services, token: str) -> dict[str, Any]:
     """What a confirm/decline link asks, for the page a supplier sees before deciding:
     the request, the supplier, the items, the expiry and any answer already given. Reads
     only (``Forbidden``/``LinkExpired`` for a forged or expired link, as answering does)."""
     claim = verify_rfq(token, svc.settings.secret_key.get_secret_value())
     skus: list[str] = []
+    lines: list[dict[str, Any]] = []
     try:
         tasks = svc.instances.instance(claim.instance_id)["tasks"]
     except NotFound:
@@ -87,14 +111,17 @@ def rfq_summary(svc: Services, token: str) -> dict[str, Any]:
     for task in tasks:
         if task["name"] != "requestQuotes" or task["status"] != "completed":
             continue
-        for request in ((task.get("output") or {}).get("rfq") or {}).get("requests", []):
-            if request.get("rfq_id") == claim.rfq_id:
-                skus = [str(sku) for sku in request.get("skus", [])]
+        requests = ((task.get("output") or {}).get("rfq") or {}).get("requests", [])
+        if any(r.get("rfq_id") == claim.rfq_id for r in requests):
+            request = next(r for r in requests if r.get("rfq_id") == claim.rfq_id)
+            skus = [str(sku) for sku in request.get("skus", [])]
+            lines = _offer_lines(task.get("input"), claim.supplier_id)
     return {
         "rfq_id": claim.rfq_id,
         "round": claim.round_id,
         "supplier_id": claim.supplier_id,
         "skus": skus,
+        "lines": lines,
         "expires_at": claim.expires_at.isoformat(),
         "answered": _given_answer(svc, claim.rfq_id),
     }
