@@ -77,6 +77,7 @@ def start(tmp: Path) -> tuple[subprocess.Popen[bytes], str, str]:
         "PROCUREFLOW_DATABASE_URL": url,
         "PROCUREFLOW_DATA_DIR": str(tmp / "data"),
         "PROCUREFLOW_EXECUTOR_ID": f"bench-{port}",
+        "PROCUREFLOW_DEMO_MODE": "true",  # a throwaway bench install: the shipped secrets do
     }
     process = subprocess.Popen(
         [
@@ -116,6 +117,7 @@ def event_to_screen(base: str, token: str, rounds: int) -> list[float]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(base + "/login")
+        page.fill("#user", "bench")
         page.fill("#token", token)
         page.click("#login")
         page.wait_for_url(base + "/")

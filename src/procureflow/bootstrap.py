@@ -6,6 +6,7 @@ import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib.metadata import entry_points
 
 import sqlalchemy as sa
@@ -76,7 +77,9 @@ def build_services(settings: Settings | None = None, *, migrate: bool = True) ->
         functions=Functions(),
         http=HttpxClient(egress=settings.egress_policy()),
     )
-    svc.extras["users"] = UserStore(engine, audit)
+    svc.extras["users"] = UserStore(
+        engine, audit, token_lifetime=timedelta(days=settings.api_token_days)
+    )
     for spec in product_functions(svc):
         svc.functions.add(spec)
     svc.functions.add_agents(svc.agents)

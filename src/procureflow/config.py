@@ -7,10 +7,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from procureflow.domain.egress import EgressPolicy
+from procureflow.errors import ConfigError
+
+DEFAULT_SECRET_KEY = "change-me-procureflow-dev-secret"
+MIN_SECRET_LENGTH = 32
+GENERATE_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
 class Settings(BaseSettings):
@@ -90,9 +95,39 @@ class Settings(BaseSettings):
     cost_of_capital: float = Field(
         default=0.08, description="Yearly rate (0.08 = 8 %) an early-payment discount must beat"
     )
-    secret_key: str = Field(
-        default="change-me-procureflow-dev-secret",
-        description="Signs confirm/decline links and session cookies",
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEFAULT_SECRET_KEY),
+        description="Signs confirm/decline links, session CSRF tokens and login forms; "
+        f"at least {MIN_SECRET_LENGTH} characters outside demo mode",
+    )
+    keystore_passphrase: SecretStr | None = Field(
+        default=None,
+        description="Encrypts the PKCS#12 signing keys; required outside demo mode (in demo "
+        "mode one is derived from the secret key)",
+    )
+    demo_mode: bool = Field(
+        default=False,
+        description="A demonstration install: the shipped secret key and a derived keystore "
+        "passphrase are accepted (never for real use; `procureflow demo` sets it)",
+    )
+    api_token_days: float = Field(
+        default=90.0, gt=0, description="Default lifetime of a new API token, in days"
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed logins for one user name within the window before a lockout",
+    )
+    login_max_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        description="Failed logins from one client address within the window before a lockout",
+    )
+    login_window_minutes: float = Field(
+        default=15.0, gt=0, description="How far back failed logins are counted"
+    )
+    login_lockout_minutes: float = Field(
+        default=15.0, gt=0, description="How long a locked-out user name or address is refused"
     )
     rfq_link_max_hours: float = Field(
         default=336.0,
@@ -159,10 +194,44 @@ class Settings(BaseSettings):
         return EgressPolicy.from_entries(self.egress_allow)
 
 
+def check_startup_secrets(settings: Settings) -> None:
+    """Refuse to serve or execute with secrets anyone can know.
+
+    Called by the processes that serve or run playbooks (``serve``, ``worker``, ``playbooks
+    run``, the ``create_app`` factory without explicit settings), not by ``Settings()``:
+    library code and tests build settings freely. With the shipped secret key anyone can
+    forge a supplier's confirm/decline link and compute the derived keystore passphrase,
+    so outside demo mode both must be set. Raises ``ConfigError`` with a one-line message.
+    """
+    if settings.demo_mode:
+        return
+    secret = settings.secret_key.get_secret_value()
+    if secret == DEFAULT_SECRET_KEY or len(secret) < MIN_SECRET_LENGTH:
+        reason = "is the shipped default" if secret == DEFAULT_SECRET_KEY else "is too short"
+        raise ConfigError(
+            f"PROCUREFLOW_SECRET_KEY {reason}; set at least {MIN_SECRET_LENGTH} random "
+            f"characters, e.g. from: {GENERATE_HINT} (or PROCUREFLOW_DEMO_MODE=true for a demo)"
+        )
+    passphrase = settings.keystore_passphrase
+    if passphrase is None or not passphrase.get_secret_value():
+        raise ConfigError(
+            "PROCUREFLOW_KEYSTORE_PASSPHRASE is not set; set a passphrase for the signing "
+            f"keys, e.g. from: {GENERATE_HINT} (see docs/documents.md to move an existing "
+            "keystore)"
+        )
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
     return Settings()
 
 
-__all__ = ["Settings", "get_settings"]
+__all__ = [
+    "DEFAULT_SECRET_KEY",
+    "GENERATE_HINT",
+    "MIN_SECRET_LENGTH",
+    "Settings",
+    "check_startup_secrets",
+    "get_settings",
+]

@@ -22,6 +22,7 @@ into an RFC 9457 problem document using :attr:`ProcureFlowError.status` and
     │   └── SegregationOfDuties     a requester deciding their own request
     ├── Forbidden                   a role that may not do this (403)
     ├── Unauthenticated             no or bad credentials (401)
+    ├── TooManyAttempts             a locked-out login, with Retry-After (429)
     ├── WorkflowFault               a playbook instance raised an error it did not catch
     └── IntegrityError              the audit ledger or a stored file does not verify
 """
@@ -48,6 +49,7 @@ class ErrorCode(StrEnum):
     SEGREGATION_OF_DUTIES = "segregation-of-duties"
     FORBIDDEN = "forbidden"
     UNAUTHENTICATED = "unauthenticated"
+    TOO_MANY_ATTEMPTS = "too-many-attempts"
     WORKFLOW_FAULT = "workflow-fault"
     INTEGRITY = "integrity"
     OVERLOADED = "overloaded"
@@ -154,6 +156,18 @@ class Unauthenticated(ProcureFlowError):
     title = "Unauthenticated"
 
 
+class TooManyAttempts(ProcureFlowError):
+    """Refused for now: too many failed logins; ``retry_after`` seconds until allowed."""
+
+    code = ErrorCode.TOO_MANY_ATTEMPTS
+    status = 429
+    title = "Too many attempts"
+
+    def __init__(self, message: str, *, retry_after: int, subject: str | None = None) -> None:
+        super().__init__(message, subject=subject)
+        self.retry_after = retry_after
+
+
 class WorkflowFault(ProcureFlowError):
     code = ErrorCode.WORKFLOW_FAULT
     status = 500
@@ -205,6 +219,7 @@ __all__ = [
     "ProcureFlowError",
     "SegregationOfDuties",
     "StaleApproval",
+    "TooManyAttempts",
     "Unauthenticated",
     "WorkflowFault",
 ]

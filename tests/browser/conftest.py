@@ -19,6 +19,7 @@ from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.engine import create_engine
 from procureflow.adapters.db.migrate import upgrade
 from procureflow.adapters.db.user_store import UserStore
+from tests.auth_helpers import PROCESS_SECRETS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -69,6 +70,7 @@ def start_server(
         "PROCUREFLOW_DATA_DIR": str(tmp / "data"),
         "PROCUREFLOW_EXECUTOR_ID": f"browser-{port}",
         "PROCUREFLOW_PORT": str(port),
+        **PROCESS_SECRETS,
     }
     log = (tmp / "server.log").open("wb")
     process = subprocess.Popen(

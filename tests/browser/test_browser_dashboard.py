@@ -17,6 +17,7 @@ def _login(page: Any, server: LiveServer, user: str) -> None:
     page.set_default_timeout(30000)  # generous: CI machines are shared and slow at times
     page.goto(server.url + "/")
     assert "/login" in page.url
+    page.fill("#user", user)
     page.fill("#token", server.tokens[user])
     page.click("#login")
     page.wait_for_url(server.url + "/")
@@ -101,6 +102,7 @@ def test_a_wrong_token_does_not_log_in_and_pages_redirect_to_login(
     page = browser.new_context().new_page()
     page.goto(live_server.url + "/approvals")
     assert page.url.startswith(live_server.url + "/login")
+    page.fill("#user", "olga")
     page.fill("#token", "pf_not-a-token")
     page.click("#login")
     page.wait_for_selector(".error")
@@ -234,3 +236,34 @@ def test_an_exception_appears_live_and_is_acknowledged_then_resolved(
     page.screenshot(path=str(artifacts / "exception-queue.png"), full_page=True)
     row.locator("button:text('Resolve')").click()
     page.wait_for_selector(f'td[data-exception="{opened["id"]}"]', state="detached", timeout=30000)
+
+
+def test_a_supplier_opens_a_confirm_link_and_answers_with_the_button(
+    live_server: LiveServer, browser: Any
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from procureflow.runtime.disruption_links import RfqClaim, sign_rfq
+    from tests.auth_helpers import PROCESS_SECRETS
+
+    claim = RfqClaim(
+        rfq_id="RFQ-BROWSER-1",
+        round_id="R-1",
+        supplier_id="SUP-KOWALSKI",
+        instance_id="in-none",
+        expected=1,
+        expires_at=datetime.now(UTC) + timedelta(hours=1),
+    )
+    token = sign_rfq(claim, PROCESS_SECRETS["PROCUREFLOW_SECRET_KEY"])
+    link = f"{live_server.url}/api/v1/rfq/{token}/confirm"
+    page = browser.new_context().new_page()
+    page.set_default_timeout(30000)
+    page.goto(link)  # opening the link, as a mail scanner would, records nothing
+    assert "RFQ-BROWSER-1" in page.inner_text("#rfq")
+    summary = httpx.get(link, headers={"Accept": "application/json"}).json()
+    assert summary["answered"] is None
+    page.click("#confirm")  # the browser posts the form with its Origin header
+    page.wait_for_selector("#rfq-result")
+    assert "RFQ-BROWSER-1 is confirmed" in page.inner_text("#rfq-result")
+    summary = httpx.get(link, headers={"Accept": "application/json"}).json()
+    assert summary["answered"] == "confirmed"

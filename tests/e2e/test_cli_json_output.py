@@ -32,6 +32,7 @@ from typer.testing import CliRunner
 import procureflow
 from procureflow.cli import app, groups
 from procureflow.config import get_settings
+from tests.auth_helpers import PROCESS_SECRETS
 from tests.conftest import on_postgres
 from tests.factories_documents import contract_docx, text_pdf
 
@@ -157,7 +158,9 @@ INVOCATIONS: list[tuple[str, Invocation, str]] = [
     ("audit seal", lambda w: [], OK),
     ("users add", lambda w: ["quinn", "--role", "buyer", "--name", "Quinn"], OK),
     ("users list", lambda w: [], OK),
-    ("users token", lambda w: ["quinn"], OK),
+    ("users token", lambda w: ["quinn", "--expires-in", "30d"], OK),
+    ("users tokens list", lambda w: ["quinn"], OK),
+    ("users tokens revoke", lambda w: [w.first("users", "tokens", "list", "quinn", key="id")], OK),
     ("policies validate", lambda w: [str(POLICY)], OK),
     ("policies show", lambda w: [], OK),
     ("policies simulate", lambda w: [str(POLICY)], OK),
@@ -165,6 +168,7 @@ INVOCATIONS: list[tuple[str, Invocation, str]] = [
     ("keys list", lambda w: [], OK),
     ("keys import", lambda w: [_self_signed(w)[0], "--alias", "partner", "--passphrase", "pw"], OK),
     ("keys trust", lambda w: [_self_signed(w)[1], "--alias", "partner-ca"], OK),
+    ("keys rekey", lambda w: ["--from-derived"], OK),
     ("docs profiles", lambda w: [], OK),
     (
         "docs profile-set",
@@ -305,6 +309,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         "PROCUREFLOW_DATABASE_URL": f"sqlite:///{folder / 'world.db'}",
         "PROCUREFLOW_DATA_DIR": str(folder / "data"),
         "PROCUREFLOW_EXECUTOR_ID": "json-world",
+        **PROCESS_SECRETS,
     }
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():

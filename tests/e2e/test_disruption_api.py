@@ -84,7 +84,11 @@ def test_mail_in_approval_and_supplier_click_over_http(
     rfq = next(t for t in data["tasks"] if t["name"] == "requestQuotes")["output"]["rfq"]
     link = rfq["requests"][0]["confirm_url"]
     path = link[link.index("/api/v1/") :]
-    clicked = client.get(path)  # no login: the signed link is the supplier's authority
+    opened = client.get(path)  # opening the link shows the request and changes nothing
+    assert opened.status_code == 200 and "MTR-7K5-400" in opened.text
+    assert "<td>1660</td>" in opened.text  # the offer: the quantity the mail asks for
+    assert client.get(path, headers={"Accept": "application/json"}).json()["answered"] is None
+    clicked = client.post(path)  # no login: the signed link is the supplier's authority
     assert clicked.status_code == 200 and clicked.json()["recorded"] is True
 
     done = _poll(

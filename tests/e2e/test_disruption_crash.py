@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from pydantic import SecretStr
 
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.instance_store import InstanceStore
@@ -22,6 +23,7 @@ from procureflow.adapters.db.purchase_order_store import PurchaseOrderStore
 from procureflow.config import Settings
 from procureflow.runtime.disruption_intake import answer_rfq
 from procureflow.runtime.disruption_seed import ensure_demo_world
+from tests.auth_helpers import PROCESS_SECRETS
 from tests.conftest import reset_dbos_tables
 from tests.e2e.disruption_helpers import demo_mail, ingest
 
@@ -72,6 +74,7 @@ def test_a_worker_killed_while_waiting_resumes_and_buys_once(
         "PROCUREFLOW_DATA_DIR": str(settings.data_dir),
         "PROCUREFLOW_APPLICATION_VERSION": settings.application_version,
         "PROCUREFLOW_POLICY_FILE": str(tmp_path / "policy.yaml"),
+        **PROCESS_SECRETS,
     }
     log = tmp_path / "worker.log"
     audit = SqlAuditLog(engine)
@@ -83,7 +86,9 @@ def test_a_worker_killed_while_waiting_resumes_and_buys_once(
         from procureflow.runtime.dbos_runtime import workflow_client
         from procureflow.runtime.launch import ClientLauncher
 
-        svc = build_services(settings)
+        # the worker signs the links with its secret key: answer with the same one
+        worker_secret = SecretStr(PROCESS_SECRETS["PROCUREFLOW_SECRET_KEY"])
+        svc = build_services(settings.model_copy(update={"secret_key": worker_secret}))
         client = workflow_client(svc.engine)
         svc.extras["launcher"] = ClientLauncher(client)
         try:

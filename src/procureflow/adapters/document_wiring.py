@@ -1,8 +1,10 @@
 """Builds the document service from settings: the local content store under
 ``data_dir``, the SQL catalog and audit ledger, the keystore and this worker's converter.
 
-The keystore passphrase comes from ``PROCUREFLOW_KEYSTORE_PASSPHRASE``; without it, one is
-derived from the installation's secret key (fine for a laptop, not for production).
+The keystore passphrase is the ``keystore_passphrase`` setting
+(``PROCUREFLOW_KEYSTORE_PASSPHRASE``). Without it one is derived from the secret key: that
+is accepted only in demo mode (``check_startup_secrets`` refuses to serve or run without
+it), because anyone who knows the secret key could then open the signing keys.
 """
 
 from __future__ import annotations
@@ -28,14 +30,19 @@ from procureflow.documents.service import DocumentService
 MAX_DOCUMENT_BYTES = int(os.environ.get("PROCUREFLOW_DOCUMENT_MAX_BYTES", str(50 * 1024 * 1024)))
 
 
+def derived_keystore_passphrase(settings: Settings) -> str:
+    """The passphrase a demo install derives from its secret key (and every install did
+    before the passphrase became its own setting)."""
+    secret = settings.secret_key.get_secret_value().encode()
+    return hmac.new(secret, b"procureflow keystore", hashlib.sha256).hexdigest()
+
+
 def keystore_passphrase(settings: Settings) -> str:
-    """The passphrase protecting the PKCS#12 files."""
-    explicit = os.environ.get("PROCUREFLOW_KEYSTORE_PASSPHRASE")
-    if explicit:
-        return explicit
-    return hmac.new(
-        settings.secret_key.encode(), b"procureflow keystore", hashlib.sha256
-    ).hexdigest()
+    """The passphrase protecting the PKCS#12 files: the setting, else the derived one."""
+    explicit = settings.keystore_passphrase
+    if explicit is not None and explicit.get_secret_value():
+        return explicit.get_secret_value()
+    return derived_keystore_passphrase(settings)
 
 
 def build_document_service(settings: Settings | None = None, engine: Any = None) -> DocumentService:
@@ -89,5 +96,6 @@ __all__ = [
     "build_document_service",
     "cached_document_service",
     "default_document_service",
+    "derived_keystore_passphrase",
     "keystore_passphrase",
 ]

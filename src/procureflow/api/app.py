@@ -13,7 +13,7 @@ from fastapi import APIRouter, FastAPI
 from procureflow import __version__
 from procureflow.api.problems import install_problem_handlers
 from procureflow.api.routers import ROUTER_MODULES
-from procureflow.config import Settings, get_settings
+from procureflow.config import Settings, check_startup_secrets, get_settings
 
 API_PREFIX = "/api/v1"
 
@@ -35,8 +35,11 @@ def create_app(
 ) -> FastAPI:
     """Build the app. With ``start_engine`` the durable engine runs in this process; with
     ``for_workers`` (and no engine) instances are only enqueued, for ``procureflow worker``
-    processes to run (an API-only process)."""
-    settings = settings or get_settings()
+    processes to run (an API-only process). Without ``settings`` (an ASGI server's
+    ``--factory``, real use) the secrets are checked as ``procureflow serve`` does."""
+    if settings is None:
+        settings = get_settings()
+        check_startup_secrets(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

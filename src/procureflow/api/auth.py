@@ -23,15 +23,20 @@ import hmac
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from procureflow.adapters.db.login_throttle import LoginThrottle
 from procureflow.adapters.db.sessions import SESSION_PREFIX, SessionStore
 from procureflow.adapters.db.user_store import User, UserStore
 from procureflow.errors import Forbidden, Unauthenticated
 
 SESSION_COOKIE = "pf_session"
+# the pre-session cookie of the login form: a random nonce the form's CSRF token is bound to
+LOGIN_COOKIE = "pf_login"
+LOGIN_FORM_MAX_AGE = timedelta(hours=1)
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SESSION_MAX_AGE = timedelta(hours=12)
@@ -85,6 +90,40 @@ def csrf_matches(session_token: str, secret: str, presented: str | None) -> bool
     return hmac.compare_digest(csrf_token_for(session_token, secret), presented)
 
 
+def login_csrf_for(nonce: str, secret: str) -> str:
+    """The CSRF token of a login form, bound to the nonce of its pre-session cookie."""
+    return hmac.new(
+        secret.encode("utf-8"), b"login-form:" + nonce.encode("utf-8"), hashlib.sha256
+    ).hexdigest()
+
+
+def login_csrf_matches(nonce: str | None, secret: str, presented: str | None) -> bool:
+    """True when the login form's token belongs to the browser's pre-session cookie."""
+    if not nonce or not presented:
+        return False
+    return hmac.compare_digest(login_csrf_for(nonce, secret), presented)
+
+
+def refuse_cross_site(request: Request) -> None:
+    """Refuse a state-changing request a page of another site made a browser send.
+
+    Browsers name the page's origin in ``Origin`` (and ``Referer``) on a POST; it must be
+    this server, as the request reached it or as ``public_url`` names it. A request with
+    neither header is not a cross-site browser form (an API client or portal): allowed.
+    """
+    origin = request.headers.get("origin")
+    source = origin or request.headers.get("referer")
+    if not source:
+        return
+    netloc = urlsplit(source).netloc.lower() if source != "null" else ""
+    allowed = {request.url.netloc.lower()}
+    public_url = getattr(_services(request).settings, "public_url", None)
+    if public_url:
+        allowed.add(urlsplit(public_url).netloc.lower())
+    if netloc not in allowed:
+        raise Forbidden("a request sent by a page of another site is refused")
+
+
 def _services(request: Request) -> Any:
     return request.app.state.services
 
@@ -93,6 +132,20 @@ def sessions(request: Request) -> SessionStore:
     """The session store of this app."""
     svc = _services(request)
     return SessionStore(svc.engine, svc.audit, max_age=SESSION_MAX_AGE)
+
+
+def login_throttle(request: Request) -> LoginThrottle:
+    """Failed-login counting and lockouts with the limits of the settings."""
+    svc = _services(request)
+    settings = svc.settings
+    return LoginThrottle(
+        svc.engine,
+        svc.audit,
+        max_failures=settings.login_max_failures,
+        max_failures_per_address=settings.login_max_failures_per_address,
+        window=timedelta(minutes=settings.login_window_minutes),
+        lockout=timedelta(minutes=settings.login_lockout_minutes),
+    )
 
 
 def current_user(
@@ -115,7 +168,7 @@ def current_user(
     if session:
         user = sessions(request).user(session)
         if request.method not in SAFE_METHODS and not csrf_matches(
-            session, svc.settings.secret_key, csrf
+            session, svc.settings.secret_key.get_secret_value(), csrf
         ):
             raise Forbidden(f"missing or wrong CSRF token (send the {CSRF_HEADER} header)")
         return user
@@ -162,6 +215,8 @@ __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
     "DOCUMENT_EDITORS",
+    "LOGIN_COOKIE",
+    "LOGIN_FORM_MAX_AGE",
     "OPERATORS",
     "SUPPLIER_VOICE",
     "POLICY_ANALYSTS",
@@ -173,7 +228,11 @@ __all__ = [
     "access",
     "csrf_matches",
     "csrf_token_for",
+    "refuse_cross_site",
     "current_user",
+    "login_csrf_for",
+    "login_csrf_matches",
+    "login_throttle",
     "require_roles",
     "sessions",
 ]

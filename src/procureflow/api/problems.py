@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from procureflow.errors import Overloaded, ProcureFlowError
+from procureflow.errors import Overloaded, ProcureFlowError, TooManyAttempts
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://procureflow.dev/problems/"
@@ -40,6 +40,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         if isinstance(exc, Overloaded):
             response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.exception_handler(RequestValidationError)

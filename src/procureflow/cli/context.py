@@ -46,8 +46,13 @@ def client() -> Iterator[Services]:
 
 @contextmanager
 def engine() -> Iterator[Services]:
-    """A running engine in this process (recovers this executor's unfinished work)."""
-    svc = start_runtime()
+    """A running engine in this process (recovers this executor's unfinished work); refused
+    with the shipped secrets outside demo mode, like ``serve`` and ``worker``."""
+    from procureflow.config import check_startup_secrets, get_settings
+
+    settings = get_settings()
+    check_startup_secrets(settings)
+    svc = start_runtime(settings)
     try:
         yield svc
     finally:

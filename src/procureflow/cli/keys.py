@@ -66,6 +66,47 @@ def import_command(
     emit([info], as_json=as_json, human=_table)
 
 
+@app.command("rekey")
+@one_line_errors
+def rekey_command(
+    from_derived: bool = typer.Option(
+        False,
+        "--from-derived",
+        help="The keys are under the passphrase derived from the secret key (every install "
+        "before PROCUREFLOW_KEYSTORE_PASSPHRASE was required, and demo installs).",
+    ),
+    old_passphrase: str | None = typer.Option(
+        None,
+        "--old-passphrase",
+        envvar="PROCUREFLOW_OLD_KEYSTORE_PASSPHRASE",
+        help="The passphrase the keys are under now (better given in the environment).",
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Re-encrypt the keystore with PROCUREFLOW_KEYSTORE_PASSPHRASE (moving an existing
+    keystore to a new passphrase). Run it with the old PROCUREFLOW_SECRET_KEY still set when
+    using --from-derived; keys already under the new passphrase are left alone."""
+    from procureflow.adapters.document_wiring import derived_keystore_passphrase
+    from procureflow.config import get_settings
+    from procureflow.errors import InvalidInput
+
+    settings = get_settings()
+    if settings.keystore_passphrase is None or not settings.keystore_passphrase.get_secret_value():
+        raise InvalidInput("set PROCUREFLOW_KEYSTORE_PASSPHRASE to the new passphrase first")
+    if from_derived == (old_passphrase is not None):
+        raise InvalidInput("name the old passphrase: --from-derived or --old-passphrase")
+    old = derived_keystore_passphrase(settings) if from_derived else str(old_passphrase)
+    with document_service() as svc:
+        rekeyed = svc.keystore.change_passphrase(old)
+    emit(
+        {"rekeyed": rekeyed},
+        as_json=as_json,
+        human=lambda r: console.print(
+            f"re-encrypted {len(r['rekeyed'])} key(s): {', '.join(r['rekeyed']) or '-'}"
+        ),
+    )
+
+
 @app.command("trust")
 @one_line_errors
 def trust_command(

@@ -34,11 +34,12 @@ def serve(
 
     from procureflow.api.app import create_app
     from procureflow.bootstrap import wait_for_database
-    from procureflow.config import get_settings
+    from procureflow.config import check_startup_secrets, get_settings
 
     settings = get_settings()
+    check_startup_secrets(settings)
     wait_for_database(settings, report=lambda line: err_console.print(line, highlight=False))
-    app = create_app(start_engine=not no_workers, for_workers=no_workers)
+    app = create_app(start_engine=not no_workers, for_workers=no_workers, settings=settings)
     console.print(
         f"ProcureFlow at http://{host or settings.host}:{port or settings.port}/", highlight=False
     )
@@ -55,10 +56,11 @@ def worker(
 ) -> None:
     """Run a worker: takes instances from the shared queue until stopped (Ctrl-C, SIGTERM)."""
     from procureflow.bootstrap import start_runtime, stop_runtime, wait_for_database
-    from procureflow.config import Settings
+    from procureflow.config import Settings, check_startup_secrets
 
     overrides = {"executor_id": executor_id} if executor_id else {}
     settings = Settings(**overrides)  # type: ignore[arg-type]
+    check_startup_secrets(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -82,7 +84,8 @@ def demo(
         False, "--json", help="With --headless: print the summary as JSON."
     ),
 ) -> None:
-    """Load the demo data and either serve the dashboard or run the scenarios headless."""
+    """Load the demo data and either serve the dashboard or run the scenarios headless
+    (in demo mode: the shipped secret key is accepted)."""
     from procureflow.demo.runner import run_demo
 
     run_demo(headless=headless, host=host, port=port, as_json=as_json)

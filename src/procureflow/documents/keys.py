@@ -211,6 +211,29 @@ class Keystore:
         (self.directory / f"{alias}.kind").write_text("trusted", encoding="utf-8")
         return _info(alias, "trusted", cert)
 
+    def change_passphrase(self, old_passphrase: str) -> list[str]:
+        """Re-encrypt every key file written under ``old_passphrase`` with this keystore's
+        passphrase; the aliases re-encrypted. Files that already open with the current
+        passphrase are left alone (a second run changes nothing), and when one file opens
+        with neither, nothing is written."""
+        old = Keystore(self.directory, old_passphrase)
+        pending = []
+        files = sorted(self.directory.glob("*.p12")) if self.directory.is_dir() else []
+        for path in files:
+            alias = path.stem
+            try:
+                self._load(alias)
+                continue
+            except InvalidInput:
+                pass
+            key, cert, chain = old._load(alias)
+            pending.append((alias, key, cert, chain, self.list_kind(alias)))
+        for alias, key, cert, chain, kind in pending:
+            self._write(alias, key, cert, chain, kind)
+        with self._lock:
+            self._signers.clear()
+        return [alias for alias, *_ in pending]
+
     def list(self) -> list[KeyInfo]:
         """Every stored identity, CA first."""
         infos = []

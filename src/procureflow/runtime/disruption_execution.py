@@ -84,7 +84,7 @@ def execution_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
                 expected=len(grouped),
                 expires_at=expires,
             )
-            token = sign_rfq(claim, svc.settings.secret_key)
+            token = sign_rfq(claim, svc.settings.secret_key.get_secret_value())
             confirm = f"{link_base(desk)}/{token}/confirm"
             decline = f"{link_base(desk)}/{token}/decline"
             lines = "\n".join(

@@ -17,7 +17,7 @@ from typing import Any
 from procureflow.agents.risk_monitor_models import RiskMonitorOutput
 from procureflow.documents.email_message import ParsedEmail
 from procureflow.domain.cloudevents import new_event
-from procureflow.errors import InvalidInput
+from procureflow.errors import InvalidInput, NotFound
 from procureflow.runtime.dispatch import EventDispatcher
 from procureflow.runtime.disruption_links import verify_rfq
 from procureflow.runtime.services import Services
@@ -66,6 +66,67 @@ def start_from_mail(
     return result
 
 
+def _given_answer(svc: Services, rfq_id: str) -> str | None:
+    stored = svc.events.get(RFQ_SOURCE, rfq_id)
+    if stored is None:
+        return None
+    first = stored.get("envelope") or {}
+    return str(first.get("type", "")).removeprefix("supplier.") or "answered"
+
+
+def _offer_lines(task_input: Any, supplier_id: str) -> list[dict[str, Any]]:
+    """The supplier's lines of the plan the request was sent for (what the mail lists):
+    SKU, quantity, unit price and arrival date; empty when the input is not such a plan."""
+    proposal = task_input.get("proposal") if isinstance(task_input, dict) else None
+    plan = proposal.get("plan") if isinstance(proposal, dict) else None
+    allocations = plan.get("allocations") if isinstance(plan, dict) else None
+    lines = []
+    for a in allocations if isinstance(allocations, list) else []:
+        if not isinstance(a, dict) or a.get("supplier_id") != supplier_id:
+            continue
+        raw_price = a.get("unit_price")
+        price: dict[str, Any] = raw_price if isinstance(raw_price, dict) else {}
+        lines.append(
+            {
+                "sku": str(a.get("sku", "")),
+                "quantity": a.get("quantity"),
+                "unit_price": f"{price.get('amount', '')} {price.get('currency', '')}".strip(),
+                "arrival_date": str(a.get("arrival_date", "")),
+            }
+        )
+    return lines
+
+
+def rfq_summary(svc: Services, token: str) -> dict[str, Any]:
+    """What a confirm/decline link asks, for the page a supplier sees before deciding:
+    the request, the supplier, the items, the expiry and any answer already given. Reads
+    only (``Forbidden``/``LinkExpired`` for a forged or expired link, as answering does)."""
+    claim = verify_rfq(token, svc.settings.secret_key.get_secret_value())
+    skus: list[str] = []
+    lines: list[dict[str, Any]] = []
+    try:
+        tasks = svc.instances.instance(claim.instance_id)["tasks"]
+    except NotFound:
+        tasks = []
+    for task in tasks:
+        if task["name"] != "requestQuotes" or task["status"] != "completed":
+            continue
+        requests = ((task.get("output") or {}).get("rfq") or {}).get("requests", [])
+        if any(r.get("rfq_id") == claim.rfq_id for r in requests):
+            request = next(r for r in requests if r.get("rfq_id") == claim.rfq_id)
+            skus = [str(sku) for sku in request.get("skus", [])]
+            lines = _offer_lines(task.get("input"), claim.supplier_id)
+    return {
+        "rfq_id": claim.rfq_id,
+        "round": claim.round_id,
+        "supplier_id": claim.supplier_id,
+        "skus": skus,
+        "lines": lines,
+        "expires_at": claim.expires_at.isoformat(),
+        "answered": _given_answer(svc, claim.rfq_id),
+    }
+
+
 def answer_rfq(
     svc: Services, token: str, decision: str, reason: str | None = None
 ) -> dict[str, Any]:
@@ -73,7 +134,7 @@ def answer_rfq(
     answer to a request counts; a repeat says which answer was given)."""
     if decision not in ANSWERS:
         raise InvalidInput(f"an answer is one of {', '.join(ANSWERS)}, not {decision!r}")
-    claim = verify_rfq(token, svc.settings.secret_key)
+    claim = verify_rfq(token, svc.settings.secret_key.get_secret_value())
     event = new_event(
         type=f"supplier.{decision}",
         source=RFQ_SOURCE,
@@ -84,9 +145,7 @@ def answer_rfq(
     result = EventDispatcher(svc).ingest(event, actor=f"supplier:{claim.supplier_id}")
     given = decision
     if result.duplicate:
-        stored = svc.events.get(RFQ_SOURCE, claim.rfq_id) or {}
-        first = stored.get("envelope") or {}
-        given = str(first.get("type", "")).removeprefix("supplier.") or "answered"
+        given = _given_answer(svc, claim.rfq_id) or "answered"
     return {
         "rfq_id": claim.rfq_id,
         "supplier_id": claim.supplier_id,
@@ -106,5 +165,6 @@ __all__ = [
     "RFQ_SOURCE",
     "answer_rfq",
     "mail_event",
+    "rfq_summary",
     "start_from_mail",
 ]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.auth_helpers import PROCESS_SECRETS
+
 HEADER = "document:\n  dsl: '1.0.0'\n  namespace: test\n  name: cli-check\n  version: '1.0.0'\n"
 
 
@@ -17,6 +19,7 @@ def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         **os.environ,
         "PROCUREFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
         "PROCUREFLOW_DATA_DIR": str(tmp_path / "data"),
+        **PROCESS_SECRETS,
     }
     return subprocess.run(
         [sys.executable, "-m", "procureflow", *args],

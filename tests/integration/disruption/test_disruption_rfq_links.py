@@ -79,10 +79,10 @@ def test_the_link_endpoints_record_the_first_answer_only(
     api: TestClient, engine: sa.Engine
 ) -> None:
     token = sign_rfq(_claim(), SECRET)
-    first = api.get(f"/api/v1/rfq/{token}/decline", params={"reason": "no capacity"})
+    first = api.post(f"/api/v1/rfq/{token}/decline", params={"reason": "no capacity"})
     assert first.status_code == 200, first.text
     assert first.json()["recorded"] is True and first.json()["decision"] == "declined"
-    again = api.get(f"/api/v1/rfq/{token}/confirm")
+    again = api.post(f"/api/v1/rfq/{token}/confirm")
     assert again.status_code == 200
     assert again.json() == {
         "rfq_id": "RFQ-1",
@@ -100,13 +100,85 @@ def test_the_link_endpoints_record_the_first_answer_only(
 
 def test_forged_and_expired_links_are_problems(api: TestClient) -> None:
     forged = sign_rfq(_claim(), "not-our-secret")
-    response = api.get(f"/api/v1/rfq/{forged}/confirm")
-    assert response.status_code == 403
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert "signature" in response.json()["detail"]
     expired = sign_rfq(_claim(expires_at=datetime.now(UTC) - timedelta(minutes=1)), SECRET)
-    response = api.get(f"/api/v1/rfq/{expired}/confirm")
-    assert response.status_code == 410 and "expired" in response.json()["detail"]
+    for send in (api.post, lambda url: api.get(url, headers=JSON)):
+        response = send(f"/api/v1/rfq/{forged}/confirm")
+        assert response.status_code == 403
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert "signature" in response.json()["detail"]
+        response = send(f"/api/v1/rfq/{expired}/confirm")
+        assert response.status_code == 410 and "expired" in response.json()["detail"]
+    page = api.get(f"/api/v1/rfq/{expired}/confirm")
+    assert page.status_code == 410 and "expired" in page.text and "<form" not in page.text
+
+
+JSON = {"Accept": "application/json"}
+
+
+def _stored(engine: sa.Engine) -> dict[str, Any] | None:
+    return EventStore(engine, SqlAuditLog(engine)).get("procureflow/rfq", "RFQ-1")
+
+
+def _form(page: str) -> dict[str, str]:
+    """The hidden fields of the answer form on a link's page."""
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    assert set(fields) == {"token", "csrf_token"}, page
+    return fields
+
+
+def test_get_on_confirm_link_changes_nothing(api: TestClient, engine: sa.Engine) -> None:
+    token = sign_rfq(_claim(), SECRET)
+    for path in (f"/api/v1/rfq/{token}/confirm", f"/api/v1/rfq/{token}/decline"):
+        page = api.get(path)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "RFQ-1" in page.text and "SUP-KOWALSKI" in page.text
+        assert 'method="post"' in page.text
+        assert 'id="confirm"' in page.text and 'id="decline"' in page.text
+        assert api.head(path).status_code in (200, 405)
+    summary = api.get(f"/api/v1/rfq/{token}/confirm", headers=JSON)
+    assert summary.status_code == 200
+    assert summary.json()["rfq_id"] == "RFQ-1" and summary.json()["answered"] is None
+    assert _stored(engine) is None
+
+
+def test_the_page_answers_with_a_post_of_its_form(api: TestClient, engine: sa.Engine) -> None:
+    token = sign_rfq(_claim(), SECRET)
+    page = api.get(f"/api/v1/rfq/{token}/decline")
+    fields = _form(page.text)
+    assert fields["token"] == token
+    answered = api.post(
+        "/rfq/answer",
+        data={**fields, "decision": "declined", "reason": "no capacity"},
+        headers={"Origin": str(api.base_url)},
+    )
+    assert answered.status_code == 200, answered.text
+    assert "RFQ-1 is declined" in answered.text and 'data-recorded="true"' in answered.text
+    stored = _stored(engine)
+    assert stored is not None and stored["envelope"]["data"]["reason"] == "no capacity"
+    again = api.get(f"/api/v1/rfq/{token}/confirm")
+    assert "already answered (declined)" in again.text and "<form" not in again.text
+
+
+def test_a_cross_site_post_is_refused(api: TestClient, engine: sa.Engine) -> None:
+    token = sign_rfq(_claim(), SECRET)
+    fields = _form(api.get(f"/api/v1/rfq/{token}/confirm").text)
+    evil = {"Origin": "https://evil.example"}
+    refused = api.post("/rfq/answer", data={**fields, "decision": "confirmed"}, headers=evil)
+    assert refused.status_code == 403 and "another site" in refused.text
+    referer = {"Referer": "https://evil.example/page"}
+    refused = api.post("/rfq/answer", data={**fields, "decision": "confirmed"}, headers=referer)
+    assert refused.status_code == 403
+    no_csrf = {"token": token, "decision": "confirmed"}
+    assert api.post("/rfq/answer", data=no_csrf).status_code == 403
+    other = sign_rfq(_claim(rfq_id="RFQ-2"), SECRET)
+    wrong_page = {**fields, "token": other, "decision": "confirmed"}
+    assert api.post("/rfq/answer", data=wrong_page).status_code == 403
+    problem = api.post(f"/api/v1/rfq/{token}/confirm", headers=evil)
+    assert problem.status_code == 403
+    assert problem.headers["content-type"].startswith("application/problem+json")
+    assert _stored(engine) is None
+    bad = api.post("/rfq/answer", data={**fields, "decision": "maybe"})
+    assert bad.status_code == 422 and _stored(engine) is None
 
 
 class _Inbox:

@@ -118,3 +118,38 @@ def test_step_by_step_co_signing_from_the_command_line(workdir: Path) -> None:
     shown = runner.invoke(docs.app, ["session", session["id"]])
     assert "signed by contract-procurement, contract-finance" in shown.stdout
     assert runner.invoke(docs.app, ["verify", str(workdir / "s2.pdf")]).exit_code == 0
+
+
+def test_keys_made_under_the_derived_passphrase_move_to_the_configured_one(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An install from before the passphrase setting: its keys are under the passphrase
+    derived from the secret key; ``keys rekey --from-derived`` moves them."""
+    runner = CliRunner()
+    monkeypatch.setenv("PROCUREFLOW_SECRET_KEY", "an-old-install-secret-key-of-40-chars!!!")
+    monkeypatch.delenv("PROCUREFLOW_KEYSTORE_PASSPHRASE")
+    get_settings.cache_clear()
+    created = runner.invoke(keys.app, ["init", "--json"])
+    assert created.exit_code == 0, created.output
+    aliases = sorted(k["alias"] for k in json.loads(created.stdout))
+
+    refused = runner.invoke(keys.app, ["rekey", "--from-derived"])
+    assert refused.exit_code == 1 and "PROCUREFLOW_KEYSTORE_PASSPHRASE" in refused.stderr
+
+    monkeypatch.setenv("PROCUREFLOW_KEYSTORE_PASSPHRASE", "the new keystore passphrase")
+    get_settings.cache_clear()
+    contract = workdir / "before.pdf"
+    contract.write_bytes(text_pdf(1, "Signed before the move"))
+    before = runner.invoke(docs.app, ["sign", str(contract), "--category", "contract"])
+    assert before.exit_code == 1 and "wrong passphrase" in before.stderr
+
+    wrong = runner.invoke(keys.app, ["rekey", "--old-passphrase", "not it"])
+    assert wrong.exit_code == 1 and "wrong passphrase" in wrong.stderr
+    moved = runner.invoke(keys.app, ["rekey", "--from-derived", "--json"])
+    assert moved.exit_code == 0, moved.output
+    assert sorted(json.loads(moved.stdout)["rekeyed"]) == aliases
+    again = runner.invoke(keys.app, ["rekey", "--from-derived", "--json"])
+    assert json.loads(again.stdout)["rekeyed"] == []
+
+    signed = runner.invoke(docs.app, ["sign", str(contract), "--category", "contract", "--json"])
+    assert signed.exit_code == 0, signed.output

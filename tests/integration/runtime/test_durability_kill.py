@@ -19,6 +19,7 @@ from procureflow.cli.context import client as client_context
 from procureflow.config import Settings
 from procureflow.runtime.launch import start_instance
 from procureflow.runtime.playbook_catalog import register_source
+from tests.auth_helpers import PROCESS_SECRETS
 from tests.conftest import reset_dbos_tables
 
 PLAYBOOK = """document:
@@ -103,6 +104,7 @@ def test_sigkill_mid_instance_resumes_without_repeating_work(
         "PROCUREFLOW_DATA_DIR": str(settings.data_dir),
         "PROCUREFLOW_APPLICATION_VERSION": settings.application_version,
         "PROCUREFLOW_FUNCTION_MODULES": '["killtest_functions"]',
+        **PROCESS_SECRETS,
     }
     os.environ.update({k: env[k] for k in ("KILLTEST_LOG",)})
     sys.path.insert(0, str(tmp_path))

@@ -21,6 +21,7 @@ from procureflow.cli.context import client as client_context
 from procureflow.config import Settings
 from procureflow.runtime.launch import start_instance
 from procureflow.runtime.playbook_catalog import register_source
+from tests.auth_helpers import PROCESS_SECRETS
 from tests.conftest import reset_dbos_tables
 from tests.integration.runtime.test_durability_kill import COUNTER_MODULE, PLAYBOOK
 
@@ -63,6 +64,7 @@ def test_a_dead_workers_instance_is_taken_over_by_a_live_one(
     log = tmp_path / "workers.log"
     env = {
         **os.environ,
+        **PROCESS_SECRETS,
         "PYTHONPATH": f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
         "KILLTEST_LOG": str(executions),
         "PROCUREFLOW_DATABASE_URL": settings.database_url,

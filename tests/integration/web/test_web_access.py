@@ -57,8 +57,21 @@ def _problem(response: Any, status: int) -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
-def _login(client: TestClient, token: str) -> str:
-    response = client.post("/login", data={"token": token, "next": "/"}, follow_redirects=False)
+def login_form_csrf(client: TestClient) -> str:
+    """Open the login form (which sets its pre-session cookie) and read its CSRF token."""
+    page = client.get("/login")
+    assert page.status_code == 200
+    return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def login_post(client: TestClient, user: str, token: str, **extra: str) -> Any:
+    """Post the login form as a browser does: after opening it."""
+    data = {"user": user, "token": token, "next": "/", "csrf_token": login_form_csrf(client)}
+    return client.post("/login", data={**data, **extra}, follow_redirects=False)
+
+
+def _login(client: TestClient, token: str, user: str = "olga") -> str:
+    response = login_post(client, user, token)
     assert response.status_code == 303 and response.headers["location"] == "/"
     cookie = response.cookies[SESSION_COOKIE]
     page = client.get("/approvals")
@@ -147,8 +160,10 @@ def test_a_session_writes_only_with_its_csrf_token(
 def test_the_session_cookie_is_httponly_and_samesite_strict(
     client: TestClient, users: dict[str, str]
 ) -> None:
-    response = client.post("/login", data={"token": users["olga"]}, follow_redirects=False)
-    cookie = response.headers["set-cookie"].lower()
+    response = login_post(client, "olga", users["olga"])
+    cookie = next(
+        c for c in response.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE)
+    ).lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "pfs_" in cookie
     assert users["olga"] not in response.headers["set-cookie"]
 

@@ -22,6 +22,7 @@ from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.engine import create_engine
 from procureflow.adapters.db.migrate import upgrade
 from procureflow.adapters.db.user_store import UserStore
+from tests.auth_helpers import PROCESS_SECRETS
 
 SERVE = (
     "import sys, uvicorn\n"
@@ -43,7 +44,12 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, dict[
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "PROCUREFLOW_DATABASE_URL": url, "PROCUREFLOW_DATA_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "PROCUREFLOW_DATABASE_URL": url,
+        "PROCUREFLOW_DATA_DIR": str(tmp_path),
+        **PROCESS_SECRETS,
+    }
     process = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], env=env, cwd=tmp_path)
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from procureflow.adapters.db import (
     tables,  # noqa: F401
+    tables_auth,  # noqa: F401
     tables_documents,  # noqa: F401
     tables_exceptions,  # noqa: F401
     tables_master,  # noqa: F401

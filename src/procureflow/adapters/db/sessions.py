@@ -16,12 +16,11 @@ import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.tables import api_tokens, users
-from procureflow.adapters.db.user_store import User, UserStore
+from procureflow.adapters.db.user_store import SESSION_LABEL, User, UserStore
 from procureflow.domain.clock import utcnow
 from procureflow.errors import Unauthenticated
 
 SESSION_PREFIX = "pfs_"
-SESSION_LABEL = "session"
 
 
 def _hash(token: str) -> str:
@@ -37,19 +36,24 @@ class SessionStore:
         self.max_age = max_age
         self.users = UserStore(engine, audit)
 
-    def open(self, api_token: str) -> tuple[User, str]:
-        """Exchange a valid API token for a new session token (the person logs in)."""
+    def open(self, api_token: str, *, user_id: str | None = None) -> tuple[User, str]:
+        """Exchange a valid API token for a new session token (the person logs in); with
+        ``user_id`` the token must be that user's (the login form asks for both)."""
         if api_token.startswith(SESSION_PREFIX):
             raise Unauthenticated("log in with an API token, not a session")
         user = self.users.authenticate(api_token)
+        if user_id is not None and user.id != user_id:
+            raise Unauthenticated("invalid or revoked token for this user name")
         token = SESSION_PREFIX + secrets.token_urlsafe(32)
+        now = utcnow()
         with self.engine.begin() as conn:
             conn.execute(
                 api_tokens.insert().values(
                     token_hash=_hash(token),
                     user_id=user.id,
                     label=SESSION_LABEL,
-                    created_at=utcnow(),
+                    created_at=now,
+                    expires_at=now + self.max_age,
                 )
             )
             self.audit.append(

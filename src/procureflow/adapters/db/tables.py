@@ -227,4 +227,5 @@ api_tokens = sa.Table(
     sa.Column("label", sa.String(200)),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("revoked_at", UTCDateTime()),
+    sa.Column("expires_at", UTCDateTime()),
 )
