@@ -73,6 +73,13 @@ class Settings(BaseSettings):
         description="Hand a silent executor's pending instances to live workers by itself "
         "(off: only `procureflow workers recover` does)",
     )
+    queue_poll_seconds: float = Field(
+        default=0.2,
+        gt=0,
+        le=5,
+        description="How often an engine process looks for queued instances (lower: "
+        "instances start sooner; higher: less CPU and database load when idle)",
+    )
     intake_max_queued: int = Field(
         default=2000,
         ge=0,

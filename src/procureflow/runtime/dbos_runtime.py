@@ -77,8 +77,11 @@ def launch_dbos(settings: Settings, engine: sa.Engine) -> None:
     logging.getLogger("dbos").setLevel(settings.log_level)
     DBOS(config=dbos_config(settings, engine))
     DBOS.launch()
-    # Registered after launch, as DBOS requires; polled often so a new instance starts fast.
-    DBOS.register_queue(QUEUE_NAME, polling_interval_sec=0.05, on_conflict="always_update")
+    # Registered after launch, as DBOS requires. The poll interval trades how soon a
+    # queued instance starts against idle CPU and database load.
+    DBOS.register_queue(
+        QUEUE_NAME, polling_interval_sec=settings.queue_poll_seconds, on_conflict="always_update"
+    )
     engine_generation.started()
     _launched = True
     _ever_launched = True
