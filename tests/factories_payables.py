@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import pikepdf
 
+from procureflow.adapters.db.contract_store import ContractStore
 from procureflow.demo.contracts.invoices import Line, sample_invoice_ubl
 
 
@@ -44,4 +45,13 @@ def lines_pdf(pages: Sequence[Sequence[str]]) -> bytes:
 
 ubl_invoice = sample_invoice_ubl
 
-__all__ = ["Line", "lines_pdf", "ubl_invoice"]
+
+def denied_parties_in_force(contracts: ContractStore, csv: bytes, *, list_name: str) -> int:
+    """Put a denied-party list in force the only way there is: one compliance officer
+    proposes it, another confirms. Returns the number of parties."""
+    proposal = contracts.propose_denied_parties(csv, list_name=list_name, actor="lea")
+    confirmed = contracts.confirm_denied_parties(str(proposal["proposal_id"]), actor="max")
+    return int(confirmed["parties"])
+
+
+__all__ = ["Line", "denied_parties_in_force", "lines_pdf", "ubl_invoice"]

@@ -104,6 +104,18 @@ class World:
         return str(rows[0][key])
 
 
+def _officer(world: World, name: str) -> str:
+    """A compliance officer in the demo world (added on first use)."""
+    known = {user["id"] for user in world.run("users", "list")}
+    if name not in known:
+        world.run("users", "add", name, "--role", "compliance")
+    return name
+
+
+def _open_proposal(world: World) -> str:
+    return world.first("screening", "proposals", "--status", "open", key="proposal_id")
+
+
 def _self_signed(world: World) -> tuple[str, str]:
     """A PKCS#12 file (passphrase "pw") and a PEM CA certificate, made here."""
     key = ec.generate_private_key(ec.SECP256R1())
@@ -265,9 +277,18 @@ INVOCATIONS: list[tuple[str, Invocation, str]] = [
     ),
     (
         "contracts screening-import",
-        lambda w: [w.file("denied.csv", "name,country\nAcme Evil,XX\n")],
+        lambda w: [
+            w.file("denied.csv", "name,country\nAcme Evil,XX\n"),
+            "--as",
+            _officer(w, "cleo"),
+        ],
         OK,
     ),
+    # a second proposal for the same list waits for the first to be decided
+    ("screening propose", lambda w: [w.file("d2.csv", "name\nX\n"), "--as", "cleo"], REFUSED),
+    ("screening proposals", lambda w: ["--status", "open"], OK),
+    ("screening confirm", lambda w: [_open_proposal(w), "--as", "cleo"], REFUSED),  # proposer
+    ("screening reject", lambda w: [_open_proposal(w), "--as", _officer(w, "carl")], OK),
     ("receipts add", lambda w: ["PO-NONE", "--id", "R-1", "--line", "1=5"], REFUSED),
     ("milestones list", lambda w: [w.first("contracts", "list", key="contract_id")], OK),
     (

@@ -25,7 +25,7 @@ from tests.e2e.contract_to_pay_support import (
     wait_invoice_status,
     wait_listening,
 )
-from tests.factories_payables import ubl_invoice
+from tests.factories_payables import denied_parties_in_force, ubl_invoice
 
 DEBTOR = Debtor(name="Hanse Maschinenbau AG", iban="DE02120300000000202051")
 
@@ -48,8 +48,10 @@ def _receive_all(svc: Services, instance_id: str, po_number: str) -> None:
 def test_a_denied_party_is_flagged_at_onboarding_and_its_invoice_is_not_paid(
     runtime: Services,
 ) -> None:
-    payables_stores(runtime).contracts.import_denied_parties(
-        b"name,country\nNordwind Anlagenbau,DE\n", list_name="eu", actor="lea"
+    denied_parties_in_force(
+        payables_stores(runtime).contracts,
+        b"name,country\nNordwind Anlagenbau,DE\n",
+        list_name="eu",
     )
     contract, instance_id, po_number = start_with_approved_po(runtime)
     flagged = poll(

@@ -26,8 +26,8 @@ APPROVAL = playbook(
         title: Release PO-1
         action: '${ {po: "PO-1"} }'
         requested_by: bob
-        chain: [{role: buyer, sla_hours: 24}, {role: category_manager, sla_hours: 48},
-                {role: cfo, sla_hours: 72}]
+        amount: {amount: 4500, currency: EUR}
+        category: direct-materials
   - done:
       set:
         status: ${ .status }

@@ -75,20 +75,14 @@ def bank_details(
 def screening_import(
     file: Path = typer.Argument(..., help="CSV with a 'name' column (optional: country, id)"),
     list_name: str = typer.Option("denied-parties", "--list", help="Name of the list"),
+    user: str = typer.Option(..., "--as", help="Your user id (must hold the compliance role)"),
     as_json: bool = JsonOption,
 ) -> None:
-    """Replace a denied-party list used to screen suppliers at onboarding."""
-    from procureflow.runtime.payables_stores import payables_stores
+    """Propose a replacement of a denied-party list (same as ``screening propose``): it is
+    in force only once a second compliance officer confirms it."""
+    from procureflow.cli.screening import propose
 
-    with context.store() as svc:
-        count = payables_stores(svc).contracts.import_denied_parties(
-            file.read_bytes(), list_name=list_name, actor="cli"
-        )
-    emit(
-        {"list": list_name, "parties": count},
-        as_json=as_json,
-        human=lambda r: console.print(f"{r['parties']} parties in list {r['list']}"),
-    )
+    propose(file, list_name, user, as_json)
 
 
 def _show_list(rows: list[dict[str, Any]]) -> None:

@@ -24,6 +24,7 @@ GROUPS: list[tuple[str, str]] = [
     ("monitors", "monitors"),
     ("notifications", "notifications"),
     ("contracts", "contracts"),
+    ("screening", "screening"),
     ("receipts", "receipts"),
     ("milestones", "milestones"),
     ("payments", "payments"),

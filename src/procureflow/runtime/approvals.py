@@ -14,12 +14,16 @@ from datetime import datetime
 from typing import Any
 
 from dbos import DBOS
+from pydantic import ValidationError
 
-from procureflow.domain.approval import ApprovalLevel
+from procureflow.adapters.db.guard_decisions import guard_facts_of
+from procureflow.domain.approval import ApprovalLevel, action_digest
 from procureflow.domain.clock import utcnow
-from procureflow.domain.money import Money
 from procureflow.errors import InvalidInput
-from procureflow.policies import approval_chain_for, load_default_policy
+from procureflow.policies import evaluate_guardrails, load_default_policy
+from procureflow.policies.chains import required_chain, stricter_chain
+from procureflow.policies.matrix import as_money, lookup
+from procureflow.policies.model import ANY_CATEGORY
 from procureflow.runtime import launch as launching
 from procureflow.runtime.ports import CallContext, FunctionSpec
 from procureflow.runtime.services import Services
@@ -33,24 +37,69 @@ def topic_of(approval_id: str) -> str:
     return f"approval:{approval_id}"
 
 
-def _chain_from_args(svc: Services, args: dict[str, Any]) -> list[ApprovalLevel]:
-    if args.get("chain"):
-        default_sla = float(args.get("sla_hours") or svc.settings.approval_sla_hours)
-        levels = []
-        for item in args["chain"]:
+def _chain_from_args(svc: Services, args: dict[str, Any], instance_id: str) -> list[ApprovalLevel]:
+    """The chain of the policy in force for this action, made stricter by the playbook.
+
+    The amount and category the matrix routes by are required: without them the policy
+    cannot decide, and a chain written in the playbook must never stand in for it
+    (``policies/chains.py`` says why and how the playbook's levels are merged in). The
+    action's own amount and category, where the policy's matrix inputs find them, are
+    routed as well, so a playbook cannot understate the amount beside the action it asks
+    to approve. A guard that already decided on this exact action is re-evaluated under
+    the policy, so its approvers come from the policy, not from the chain the playbook
+    copied out of the guard's result.
+    """
+    policy = svc.extras.get("policy") or load_default_policy()
+    raw_amount = args.get("amount")
+    if raw_amount is None or raw_amount == "" or raw_amount == {}:
+        raise InvalidInput(
+            "procureflow.approval needs 'amount' ({amount, currency}): the policy's approval "
+            "matrix decides who approves by amount and category; a 'chain' can only add to it"
+        )
+    money = as_money(raw_amount, "amount")
+    category = args.get("category") or ANY_CATEGORY
+    if not isinstance(category, str):
+        raise InvalidInput("'category' must be a spend category name")
+    action = args["action"]
+    facts = {"action": action}
+    inputs = policy.document.approval_matrix.inputs
+    try:
+        listed = as_money(lookup(facts, inputs.amount), inputs.amount)
+    except InvalidInput:
+        listed = None
+    if listed is not None and listed.currency == money.currency and listed.amount > money.amount:
+        money = listed
+    own_category = lookup(facts, inputs.category)
+    if not isinstance(own_category, str) or not own_category:
+        own_category = category
+    chain = required_chain(policy, money, own_category)
+    if own_category != category:
+        chain = stricter_chain(chain, required_chain(policy, money, category))
+    wanted = action_digest(action)
+    for recorded in guard_facts_of(svc.engine, instance_id):
+        decided_on = recorded.get("action")
+        if isinstance(decided_on, dict) and action_digest(decided_on) == wanted:
+            outcome = evaluate_guardrails(policy, recorded)
+            chain = stricter_chain(chain, outcome.approval_chain or [])
+    return stricter_chain(chain, _playbook_levels(svc, args))
+
+
+def _playbook_levels(svc: Services, args: dict[str, Any]) -> list[ApprovalLevel]:
+    """The levels the playbook asks for in ``chain`` (bare roles get the default SLA)."""
+    asked = args.get("chain") or []
+    if not isinstance(asked, list):
+        raise InvalidInput("'chain' must be a list of roles or {role, sla_hours} objects")
+    default_sla = float(args.get("sla_hours") or svc.settings.approval_sla_hours)
+    levels = []
+    for item in asked:
+        try:
             if isinstance(item, str):
                 levels.append(ApprovalLevel(role=item, sla_hours=default_sla))
             else:
                 levels.append(ApprovalLevel.model_validate(item))
-        return levels
-    amount = args.get("amount")
-    if not amount:
-        raise InvalidInput("procureflow.approval needs either 'chain' or 'amount' (and 'category')")
-    money = Money.of(amount["amount"], amount["currency"]) if isinstance(amount, dict) else None
-    if money is None:
-        raise InvalidInput("'amount' must be an object with 'amount' and 'currency'")
-    policy = svc.extras.get("policy") or load_default_policy()
-    return approval_chain_for(policy, money, str(args.get("category", "*")))
+        except ValidationError as exc:
+            raise InvalidInput(f"'chain' has a level that is not a role: {item!r}") from exc
+    return levels
 
 
 def _outcome(approval: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +121,7 @@ def make_approval_function(svc: Services) -> FunctionSpec:
         action = args.get("action")
         if not isinstance(action, dict):
             raise InvalidInput("procureflow.approval needs 'action': the exact action to approve")
-        chain = _chain_from_args(svc, args)
+        chain = _chain_from_args(svc, args, ctx.instance_id)
         workflow_id = DBOS.workflow_id or ctx.instance_id
 
         def open_request() -> dict[str, Any]:

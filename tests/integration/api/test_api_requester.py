@@ -28,6 +28,8 @@ do:
       with:
         title: Buy test rigs
         action: '${ {item: "test rig", amount: .amount, currency: "EUR"} }'
+        amount: '${ {amount: .amount, currency: "EUR"} }'
+        category: services
         requested_by: agent.sourcing
         chain: [category_manager]
 """

@@ -19,7 +19,9 @@ CHAIN = playbook(
       call: procureflow.approval
       with:
         title: Release PO-77
-        action: '${ {po: "PO-77", amount: 9000, currency: "EUR"} }'
+        action: '${ {po: "PO-77", amount: 4500, currency: "EUR"} }'
+        amount: {amount: 4500, currency: EUR}
+        category: direct-materials
         requested_by: bob
         chain: [{role: buyer, sla_hours: 8}, {role: category_manager, sla_hours: 24}]
   - result:
@@ -65,13 +67,18 @@ def test_escalations_follow_the_chain_then_expiry_is_raised(runtime: Services) -
     quiet = run_monitor(runtime, "approvals", start + timedelta(hours=10))
     assert quiet["looked_at"]["past_sla"] == 0 and len(outbox_of(runtime).store.recent()) == 1
 
-    lapsed = run_monitor(runtime, "approvals", start + timedelta(hours=34))
+    # the policy's escalation role is the last level
+    to_cfo = run_monitor(runtime, "approvals", start + timedelta(hours=34))
+    assert to_cfo["actions"]["approvals_escalated"] == 1
+    assert runtime.approvals.get(str(approval["id"]))["role"] == "cfo"
+
+    lapsed = run_monitor(runtime, "approvals", start + timedelta(hours=59))
     assert lapsed["actions"]["approvals_expired"] == 1
     (raised,) = exception_queue(runtime).list(reason_code="approval.expired")
     assert raised["subject"] == {"type": "approval", "id": approval["id"]}
     assert raised["owner_role"] == "orchestrator" and raised["severity"] == "high"
     data = wait_for(runtime, instance_id, "completed", "faulted")
     assert data["output"] == {"status": "expired"}, "the waiting instance was woken"
-    run_monitor(runtime, "approvals", start + timedelta(hours=40))
+    run_monitor(runtime, "approvals", start + timedelta(hours=65))
     (still,) = exception_queue(runtime).list(reason_code="approval.expired")
     assert still["status"] == "open", "an expired request stays with a person"

@@ -19,6 +19,7 @@ from procureflow.documents.contract_terms import extract_contract_terms
 from procureflow.errors import ImportRejected, InvalidInput, NotFound
 from procureflow.runtime.payables_onboarding import certificate_status, run_onboarding
 from procureflow.runtime.payables_stores import PayablesStores
+from tests.factories_payables import denied_parties_in_force
 
 TODAY = date(2026, 11, 23)
 
@@ -46,7 +47,7 @@ def test_a_clean_supplier_passes_every_onboarding_check(stores: PayablesStores) 
 
 def test_a_listed_supplier_fails_screening_owned_by_legal(stores: PayablesStores) -> None:
     csv = b"name,country,id\nNORDWIND ANLAGENBAU,DE,X-1\nSomeone Else Ltd,GB,X-2\n"
-    assert stores.contracts.import_denied_parties(csv, list_name="eu", actor="lea") == 2
+    assert denied_parties_in_force(stores.contracts, csv, list_name="eu") == 2
     result = run_onboarding(stores, _sign(stores), TODAY)
     assert result["denied_party"] is True and result["open"] == ["screening"]
     screening = next(t for t in result["tasks"] if t["task"] == "screening")
@@ -84,9 +85,10 @@ def test_certificate_status_warns_three_months_ahead() -> None:
 def test_a_bad_denied_party_list_is_refused_and_the_old_one_kept(
     stores: PayablesStores, engine: sa.Engine, csv: bytes, says: str
 ) -> None:
-    stores.contracts.import_denied_parties(b"name\nOld Entry\n", list_name="eu", actor="lea")
+    denied_parties_in_force(stores.contracts, b"name\nOld Entry\n", list_name="eu")
     with pytest.raises(ImportRejected, match=says):
-        stores.contracts.import_denied_parties(csv, list_name="eu", actor="lea")
+        stores.contracts.propose_denied_parties(csv, list_name="eu", actor="lea")
+    assert stores.contracts.denied_party_proposals(list_name="eu", status="open") == []
     with engine.connect() as conn:
         names = conn.execute(sa.select(denied_parties.c.name)).scalars().all()
     assert names == ["Old Entry"]

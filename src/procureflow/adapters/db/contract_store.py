@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog, insert_if_absent
+from procureflow.adapters.db.denied_party_proposals import DeniedPartyProposals
 from procureflow.adapters.db.screening_store import ScreeningRecords, normalised_party_name
 from procureflow.adapters.db.tables_payables import (
     compliance_certificates,
@@ -74,7 +75,7 @@ def _milestone_json(row: sa.Row[Any]) -> dict[str, Any]:
     }
 
 
-class ContractStore(ScreeningRecords):
+class ContractStore(ScreeningRecords, DeniedPartyProposals):
     """Signed contracts, onboarding, workspace, compliance record and screening list."""
 
     def __init__(self, engine: sa.Engine, audit: SqlAuditLog) -> None:

@@ -52,6 +52,22 @@ def record_guard_decision(
     return insert_if_absent(conn, guard_decisions, values)
 
 
+def guard_facts_of(engine: sa.Engine, instance_id: str) -> list[dict[str, Any]]:
+    """The facts every guard of ``instance_id`` decided on, oldest first.
+
+    Read by ``procureflow.approval`` to recompute the guard's approval chain from the policy
+    instead of trusting a chain the playbook passes along: these rows are written by the
+    guard function itself, never by playbook text.
+    """
+    query = (
+        sa.select(guard_decisions.c.facts)
+        .where(guard_decisions.c.instance_id == instance_id)
+        .order_by(guard_decisions.c.decided_at, guard_decisions.c.id)
+    )
+    with engine.connect() as conn:
+        return [dict(row.facts) for row in conn.execute(query) if isinstance(row.facts, dict)]
+
+
 def list_guard_decisions(
     engine: sa.Engine,
     *,
@@ -81,4 +97,4 @@ def list_guard_decisions(
         ) from exc
 
 
-__all__ = ["list_guard_decisions", "record_guard_decision"]
+__all__ = ["guard_facts_of", "list_guard_decisions", "record_guard_decision"]

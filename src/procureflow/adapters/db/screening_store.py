@@ -1,6 +1,7 @@
 """The denied-party (sanctions) list suppliers are screened against at onboarding, mixed
-into the contract store: imported from CSV all-or-nothing, names compared without
-punctuation and legal forms."""
+into the contract store: parsed from CSV all-or-nothing, names compared without
+punctuation and legal forms. Screening reads the list in force only; a replacement waits
+as a proposal until a second person confirms it (``denied_party_proposals``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.tables_payables import denied_parties
-from procureflow.domain.clock import utcnow
 from procureflow.errors import ImportRejected
 
 _LEGAL_FORMS = re.compile(
@@ -27,6 +27,47 @@ def normalised_party_name(name: str) -> str:
     return " ".join(_LEGAL_FORMS.sub(" ", cleaned).split())
 
 
+def parse_denied_parties(data: bytes, *, list_name: str) -> list[dict[str, Any]]:
+    """The rows of a denied-party CSV (header ``name`` and optional ``country``, ``id``).
+
+    ImportRejected names the row that is wrong; a list is taken whole or not at all.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected("denied-party list is not UTF-8 text", subject=list_name) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "name" not in fields:
+        raise ImportRejected(
+            "denied-party CSV needs a 'name' column (optional: country, id)", subject=list_name
+        )
+    rows = []
+    for number, raw in enumerate(reader, start=2):
+        record = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        name = record.get("name", "")
+        if not name:
+            raise ImportRejected(f"row {number}: empty name", subject=list_name)
+        country = record.get("country") or None
+        if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
+            raise ImportRejected(
+                f"row {number}: country {country!r} is not a 2-letter code", subject=list_name
+            )
+        rows.append(
+            {
+                "party_id": f"{list_name}:{record.get('id') or number}"[:100],
+                "name": name[:300],
+                "normalised_name": normalised_party_name(name),
+                "country": country.upper() if country else None,
+                "list_name": list_name,
+            }
+        )
+    ids = [r["party_id"] for r in rows]
+    if len(ids) != len(set(ids)):
+        raise ImportRejected("the list repeats an id", subject=list_name)
+    return rows
+
+
 class ScreeningRecords:
     """Screening methods of :class:`~procureflow.adapters.db.contract_store.ContractStore`."""
 
@@ -34,59 +75,8 @@ class ScreeningRecords:
     audit: SqlAuditLog
 
     # -- denied parties ----------------------------------------------------------------
-    def import_denied_parties(self, data: bytes, *, list_name: str, actor: str) -> int:
-        """Replace the named list from CSV (header ``name`` and optional ``country``, ``id``).
-
-        ImportRejected (nothing changed) names the row that is wrong.
-        """
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportRejected("denied-party list is not UTF-8 text", subject=list_name) from exc
-        reader = csv.DictReader(io.StringIO(text))
-        fields = [f.strip().lower() for f in reader.fieldnames or []]
-        if "name" not in fields:
-            raise ImportRejected(
-                "denied-party CSV needs a 'name' column (optional: country, id)", subject=list_name
-            )
-        now = utcnow()
-        rows = []
-        for number, raw in enumerate(reader, start=2):
-            record = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-            name = record.get("name", "")
-            if not name:
-                raise ImportRejected(f"row {number}: empty name", subject=list_name)
-            country = record.get("country") or None
-            if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
-                raise ImportRejected(
-                    f"row {number}: country {country!r} is not a 2-letter code", subject=list_name
-                )
-            rows.append(
-                {
-                    "party_id": f"{list_name}:{record.get('id') or number}"[:100],
-                    "name": name[:300],
-                    "normalised_name": normalised_party_name(name),
-                    "country": country.upper() if country else None,
-                    "list_name": list_name,
-                    "imported_at": now,
-                }
-            )
-        ids = [r["party_id"] for r in rows]
-        if len(ids) != len(set(ids)):
-            raise ImportRejected("the list repeats an id", subject=list_name)
-        with self.engine.begin() as conn:
-            conn.execute(denied_parties.delete().where(denied_parties.c.list_name == list_name))
-            if rows:
-                conn.execute(denied_parties.insert(), rows)
-            self.audit.append(
-                conn,
-                stream="screening",
-                kind="denied_parties.imported",
-                actor=actor,
-                subject=list_name,
-                payload={"rows": len(rows)},
-            )
-        return len(rows)
+    # The list is replaced only through a confirmed proposal (``denied_party_proposals``):
+    # one compliance officer proposes, a different one confirms.
 
     def screen(self, name: str) -> list[dict[str, Any]]:
         """Denied-party entries whose normalised name equals or contains the given name's."""
@@ -103,4 +93,4 @@ class ScreeningRecords:
         return hits
 
 
-__all__ = ["ScreeningRecords", "normalised_party_name"]
+__all__ = ["ScreeningRecords", "normalised_party_name", "parse_denied_parties"]

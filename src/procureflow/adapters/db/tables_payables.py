@@ -14,7 +14,11 @@
   (duplicate detection reads these), the parsed invoice and its status.
 * ``pf_match_results`` — the outcome of matching each invoice, with reason codes.
 * ``pf_payments`` — authorised payments with the chosen pay date; one per invoice.
-* ``pf_denied_parties`` — the imported denied-party (sanctions) list for screening.
+* ``pf_denied_parties`` — the denied-party (sanctions) list in force for screening.
+* ``pf_denied_party_proposals`` — replacements of that list proposed by one compliance
+  officer, in force only once a different one confirms (dual control). ``open_list`` holds
+  the list's name while the proposal is open and is unique, so a list has at most one open
+  proposal even when two are made at the same moment.
 
 Money is exact (``DecimalText``).
 """
@@ -159,11 +163,30 @@ denied_parties = sa.Table(
     sa.Column("imported_at", UTCDateTime(), nullable=False),
 )
 
+denied_party_proposals = sa.Table(
+    "pf_denied_party_proposals",
+    metadata,
+    sa.Column("proposal_id", sa.String(40), primary_key=True),
+    sa.Column("list_name", sa.String(100), nullable=False, index=True),
+    sa.Column("open_list", sa.String(100), nullable=True, unique=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("parties", JSONValue, nullable=False),
+    sa.Column("added", sa.Integer(), nullable=False),
+    sa.Column("removed", sa.Integer(), nullable=False),
+    sa.Column("proposed_by", sa.String(200), nullable=False),
+    sa.Column("proposed_at", UTCDateTime(), nullable=False),
+    sa.Column("decided_by", sa.String(200), nullable=True),
+    sa.Column("decided_at", UTCDateTime(), nullable=True),
+    sa.Column("reason", sa.String(1000), nullable=True),
+)
+
 __all__ = [
     "compliance_certificates",
     "contract_milestones",
     "signed_contracts",
     "denied_parties",
+    "denied_party_proposals",
     "goods_receipts",
     "invoices",
     "match_results",

@@ -17,6 +17,7 @@ ROUTER_MODULES: list[str] = [
     "purchase_orders",
     "exceptions",
     "contracts",
+    "screening",
     "invoices",
     "receipts",
     "payments",

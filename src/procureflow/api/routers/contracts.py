@@ -1,7 +1,7 @@
 """Signed contracts over REST: upload a DOCX/PDF (terms read, contract-to-pay started),
 take the final PDF of a completed co-signing session, sign from an OCDS release; list and
-show contracts with onboarding, milestones and compliance record; complete a milestone;
-import the denied-party list."""
+show contracts with onboarding, milestones and compliance record; complete a milestone.
+The denied-party list is in ``screening.py``."""
 
 from __future__ import annotations
 
@@ -121,21 +121,6 @@ def put_bank_details(
     if "accounts_payable" not in user.roles and "admin" not in user.roles:
         raise Forbidden("bank details are confirmed by accounts payable")
     return set_bank_details(payables_stores(svc), contract_id, body.iban, body.bic, actor=user.id)
-
-
-@router.post("/screening/{list_name}")
-def import_denied_parties(
-    svc: ServicesDep, user: CurrentUser, list_name: str, file: UploadFile = File(...)
-) -> dict[str, Any]:
-    """Replace a denied-party list from CSV (``name``, optional ``country``, ``id``); only
-    the compliance role may, since the list decides who can be paid."""
-    if "compliance" not in user.roles:
-        raise Forbidden("denied-party lists are changed by the compliance role only")
-    data = read_limited(file, CONTRACT_LIMIT)
-    count = payables_stores(svc).contracts.import_denied_parties(
-        data, list_name=list_name, actor=user.id
-    )
-    return {"list": list_name, "parties": count}
 
 
 __all__ = ["router"]
