@@ -34,8 +34,38 @@ def digest(value: Any) -> str:
 
 
 def to_jsonable(value: Any) -> Any:
-    """The plain JSON value (dicts, lists, str, numbers) that ``canonical_json`` would write."""
-    return json.loads(canonical_json(value))
+    """The plain JSON value (dicts, lists, str, numbers) that ``canonical_json`` would write
+    — built by walking the value rather than writing and reading JSON text, which made it
+    a noticeable share of the CPU of every recorded task."""
+    if value is None or type(value) in _PLAIN:
+        return value
+    if isinstance(value, dict):
+        try:
+            items = sorted(value.items())
+        except TypeError:  # keys of mixed types: as the JSON text would order them
+            return json.loads(canonical_json(value))
+        return {_key(key): to_jsonable(item) for key, item in items}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(item) for item in value]
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return to_jsonable(_default(value))
+
+
+_PLAIN = frozenset({str, int, float, bool})
+
+
+def _key(key: Any) -> str:
+    # JSON object keys are text; numbers, booleans and null are written as JSON writes them
+    if isinstance(key, str):
+        return str(key)
+    return json.dumps(key)
 
 
 __all__ = ["canonical_json", "digest", "to_jsonable"]

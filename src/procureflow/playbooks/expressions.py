@@ -91,6 +91,53 @@ def _mentioned(body: str) -> frozenset[str]:
     return frozenset(_VARIABLE.findall(body)) - _BUILTIN_VARIABLES
 
 
+# A plain path (``.``, ``.a.b``, ``$name``, ``$name.a``) — most expressions in playbooks —
+# is looked up directly: jq would write the whole input as JSON text and parse its
+# answer back. Only objects and null are walked; anything else goes to jq for its error.
+_PLAIN_PATH = re.compile(
+    r"^\s*(?:\$(?P<var>[A-Za-z_][A-Za-z0-9_]*))?(?P<path>(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\.)\s*$"
+)
+_NOT_PLAIN = object()
+
+
+@lru_cache(maxsize=4096)
+def _plain_path(body: str) -> tuple[str | None, tuple[str, ...]] | None:
+    found = _PLAIN_PATH.match(body)
+    if found is None or (found["var"] is None and not found["path"]):
+        return None
+    if found["var"] in _BUILTIN_VARIABLES:
+        return None
+    names = tuple(name for name in found["path"].split(".") if name)
+    return found["var"], names
+
+
+def _walk(path: tuple[str | None, tuple[str, ...]], data: Any, variables: Any) -> Any:
+    name, keys = path
+    if name is None:
+        current = data
+    elif variables and name in variables:
+        current = variables[name]
+    else:
+        return _NOT_PLAIN
+    for key in keys:
+        if current is None:
+            return None
+        if not isinstance(current, dict):
+            return _NOT_PLAIN
+        current = current.get(key)
+    return current
+
+
+def _fresh(value: Any) -> Any:
+    # jq answers with new values; so does the direct lookup, so no caller shares (and
+    # could change) a part of the instance's data
+    if isinstance(value, dict):
+        return {key: _fresh(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fresh(item) for item in value]
+    return value
+
+
 def evaluate(text: str, data: Any, variables: Mapping[str, Any] | None = None) -> Any:
     """Evaluate one jq expression on ``data``; the first result (None when it yields none).
 
@@ -98,6 +145,11 @@ def evaluate(text: str, data: Any, variables: Mapping[str, Any] | None = None) -
     cost nothing unless used; a variable that is mentioned but not given is an error.
     """
     body = expression_body(text)
+    path = _plain_path(body)
+    if path is not None:
+        found = _walk(path, data, variables)
+        if found is not _NOT_PLAIN:
+            return _fresh(found)
     values = {}
     if variables:
         values = {name: variables[name] for name in _mentioned(body) if name in variables}
