@@ -207,22 +207,34 @@ LANES = [
 ]
 
 
-def test_transit_from_the_lanes_decides_whether_the_need_date_is_met() -> None:
+def test_a_faster_route_meets_the_need_date() -> None:
     suppliers = [supplier("FAR", location="CNSZX")]
     base = {"lanes": LANES, "plant_location": "DEHAM", "unit_weight_kg": {"MTR": "10"}}
-    # lead 30 + sea 36 = 66 days > 59: late by sea
-    by_sea = decide(
-        [offer("FAR", "10", lead_time_days=30)], suppliers, route_weights={"cost": 1}, **base
+    # lead 30 + sea 36 = 66 days > 59: late by sea, even though the mandate weighs only
+    # cost; by air 30 + 3 = 33 days. Each offer × route is a candidate, so air is taken.
+    for route_weights in ({"cost": 1}, {"time": 1}):
+        output = decide(
+            [offer("FAR", "10", lead_time_days=30)], suppliers, route_weights=route_weights, **base
+        )
+        assert split(output) == {"FAR": 1000}
+        allocation = output.plans[0].allocations[0]
+        assert allocation.transit_days == 3 and allocation.route_modes == ["air"]
+        assert allocation.days_late == 0
+        # freight 10 kg × 4.00 = 40 EUR per unit
+        assert allocation.unit_cost == Money.of("50.00", "EUR")
+        assert (
+            allocation.co2e_kg == Decimal("0.010") * 9200 * Decimal("0.602") * allocation.quantity
+        )
+
+
+def test_the_cheaper_route_wins_when_both_are_in_time() -> None:
+    suppliers = [supplier("FAR", location="CNSZX")]
+    base = {"lanes": LANES, "plant_location": "DEHAM", "unit_weight_kg": {"MTR": "10"}}
+    output = decide(
+        [offer("FAR", "10", lead_time_days=5)], suppliers, route_weights={"cost": 1}, **base
     )
-    assert split(by_sea) == {}
-    # by air: 30 + 3 = 33 days, freight 10 kg × 4.00 = 40 EUR per unit
-    by_air = decide(
-        [offer("FAR", "10", lead_time_days=30)], suppliers, route_weights={"time": 1}, **base
-    )
-    allocation = by_air.plans[0].allocations[0]
-    assert allocation.transit_days == 3
-    assert allocation.unit_cost == Money.of("50.00", "EUR")
-    assert allocation.co2e_kg == Decimal("0.010") * 9200 * Decimal("0.602") * allocation.quantity
+    allocation = output.plans[0].allocations[0]
+    assert allocation.route_modes == ["sea"]  # 5 + 36 = 41 days ≤ 59: no need to fly
 
 
 def test_agent_runs_on_plain_json_data() -> None:
@@ -259,9 +271,15 @@ def test_two_demand_lines_for_one_sku_are_refused() -> None:
         )
 
 
-def test_offer_in_a_currency_without_fx_rate_is_a_clear_error() -> None:
-    with pytest.raises(InvalidInput, match="no fx rate from JPY"):
-        decide([offer("S1", "1000", "JPY")])
+def test_an_offer_in_a_currency_without_rate_is_dropped_and_raised_not_fatal() -> None:
+    output = decide([offer("S1", "1000", "JPY"), offer("S2", "12")])
+    assert split(output) == {"S2": 1000}  # the plan goes on with the offers it can price
+    rejected = {r.supplier_id: r.reason for r in output.rejected_offers}
+    assert "no FX rate from JPY to EUR" in rejected["S1"]
+    assert [(g.kind, g.key, g.dropped) for g in output.data_gaps] == [
+        ("fx_rate", "JPY", "offer S1 for MTR")
+    ]
+    assert "Left out for missing reference data" in output.decision.rationale
 
 
 def test_lead_time_bound_of_the_mandate_is_checked() -> None:
