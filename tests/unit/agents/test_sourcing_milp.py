@@ -287,3 +287,46 @@ def test_lead_time_bound_of_the_mandate_is_checked() -> None:
     guard = next(g for g in output.decision.guardrails if g.name == "lead time within 21 days")
     assert not guard.passed
     assert "S1 MTR 30 days" in guard.detail
+
+
+def test_when_nothing_is_in_time_the_less_late_option_wins_at_a_priced_penalty() -> None:
+    # need date in 59 days; nobody arrives by then. Allowed until 50 days later: LATE
+    # (10 EUR) lands 40 days late, SOON (10.50 EUR) 5 days late. Each day late costs
+    # Σw × days late / 50 per unit, so 5 % more per unit buys 35 days.
+    data = SourcingInput.model_validate(
+        {
+            "demands": [
+                {"sku": "MTR", "quantity": 100, "need_by": NEED, "latest_by": "2026-04-20"}
+            ],
+            "as_of": AS_OF,
+            "suppliers": [supplier("LATE"), supplier("SOON")],
+            "offers": [
+                offer("LATE", "10", lead_time_days=99),
+                offer("SOON", "10.50", lead_time_days=64),
+            ],
+        }
+    )
+    output = SourcingAgent().decide(data)
+    assert split(output) == {"SOON": 100}
+    assert output.plans[0].allocations[0].days_late == 5
+    assert "lateness penalty" in output.decision.rationale
+    need_date = next(g for g in output.decision.guardrails if g.name == "need date met")
+    assert not need_date.passed  # still late against the need date, and said so
+
+
+def test_a_lane_at_an_unknown_place_is_left_out_not_fatal() -> None:
+    lanes = [
+        *LANES,
+        {"origin": "XXQQQ", "destination": "DEHAM", "mode": "road", "cost_per_kg": "0.1",
+         "transit_days": 2},
+    ]  # fmt: skip
+    output = decide(
+        [offer("FAR", "10", lead_time_days=30)],
+        [supplier("FAR", location="CNSZX")],
+        lanes=lanes,
+        plant_location="DEHAM",
+        unit_weight_kg={"MTR": "10"},
+    )
+    assert split(output) == {"FAR": 1000}
+    assert [(g.kind, g.key) for g in output.data_gaps] == [("locode", "XXQQQ")]
+    assert "XXQQQ" in output.data_gaps[0].message
