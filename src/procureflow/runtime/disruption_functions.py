@@ -163,78 +163,42 @@ def make_disruption_functions(svc: Services) -> list[FunctionSpec]:
         )
         return result
 
-    def source(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        result = planning.run_sourcing(
+    def source(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:  # noqa: ARG001
+        # the gaps travel in the result; disruption.plan raises them once
+        return planning.run_sourcing(
             desk.context(), _assessment(args), [str(s) for s in args.get("exclude") or []]
         )
-        desk.raise_data_gaps(ctx, result.get("data_gaps") or [])
-        return result
 
-    def comply(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+    def comply(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:  # noqa: ARG001
         assessment = _assessment(args)
         delayed = assessment.get("delayed_deliveries") or {}
         value = assessment.get("delayed_po_value")
-        result = planning.run_compliance(
+        return planning.run_compliance(
             desk.context(),
             assessment,
             Decimal(str(value)) if value is not None else None,
             delayed.get("currency"),
         )
-        desk.raise_data_gaps(ctx, result.get("data_gaps") or [])
-        return result
 
     def plan(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         assessment = _assessment(args)
         sourcing = args.get("sourcing") or {}
         compliance = args.get("compliance") or {}
         exclude = [str(s) for s in args.get("exclude") or []]
-        planning_ctx = desk.context()
-        chosen, skipped = planning.next_plan(sourcing, compliance, exclude)
-        resourced = False
-        if chosen is None:
-            # the ranked plans are used up: ask sourcing again without every supplier
-            # that declined, timed out or failed vetting
-            blocked = sorted(set(exclude) | set(compliance.get("excluded_suppliers") or {}))
-            sourcing = planning.run_sourcing(planning_ctx, assessment, blocked)
-            desk.raise_data_gaps(ctx, sourcing.get("data_gaps") or [])
-            chosen, more = planning.next_plan(sourcing, compliance, exclude)
-            skipped += more
-            resourced = True
-        if chosen is None:
-            result = {
-                "found": False,
-                "excluded": exclude,
-                "skipped": skipped,
-                "reason": _why_none(sourcing, compliance, exclude),
-            }
+        result = planning.choose_plan(
+            desk.context(), assessment, sourcing, compliance, exclude, desk.open_orders_json()
+        )
+        desk.raise_data_gaps(ctx, result.get("data_gaps") or [])
+        if not result["found"]:
             desk.record(ctx, "disruption.no_plan", result)
             return result
-        evaluation = planning.evaluate_plan(
-            planning_ctx,
-            assessment,
-            chosen,
-            compliance,
-            desk.open_orders_json(),
-            planning.reference_prices(planning_ctx, assessment),
-        )
-        result = {
-            "found": True,
-            "rank": chosen.rank,
-            "resourced": resourced,
-            "need_date_relaxed": bool(sourcing.get("need_date_relaxed")),
-            "excluded": exclude,
-            "skipped": skipped,
-            "main_supplier": chosen.main_supplier or chosen.supplier_ids()[0],
-            **evaluation,
-            "data_gaps": sourcing.get("data_gaps") or [],
-            "reasoning": planning.plan_reasoning(sourcing, chosen, compliance),
-        }
+        evaluation = result
         action = evaluation["facts"]["action"]
         desk.record(
             ctx,
             "disruption.planned",
             {
-                "rank": chosen.rank,
+                "rank": result["rank"],
                 "suppliers": evaluation["suppliers"],
                 "amount": action["amount"],
                 "extra_cost": action["extra_cost"],
@@ -269,29 +233,6 @@ def _assessment(args: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(assessment, Mapping) or "as_of" not in assessment:
         raise InvalidInput("needs 'assessment': the output of disruption.assess")
     return dict(assessment)
-
-
-def _why_none(
-    sourcing: Mapping[str, Any], compliance: Mapping[str, Any], exclude: list[str]
-) -> str:
-    parts = []
-    if exclude:
-        parts.append(f"declined or unanswered: {', '.join(exclude)}")
-    failed = compliance.get("excluded_suppliers") or {}
-    if failed:
-        parts.append(
-            "failed vetting: "
-            + "; ".join(f"{s} ({', '.join(r)})" for s, r in sorted(failed.items()))
-        )
-    binding = [
-        b["message"]
-        for p in (sourcing.get("plans") or [])[:1]
-        for s in p.get("shortfalls") or []
-        for b in s.get("binding") or []
-    ]
-    if binding:
-        parts.append("sourcing: " + "; ".join(binding))
-    return "no alternative supply is left" + (" — " + " | ".join(parts) if parts else "")
 
 
 __all__ = ["DisruptionDesk", "make_disruption_functions", "reading_of_event"]

@@ -395,6 +395,78 @@ def evaluate_plan(
     }
 
 
+def choose_plan(
+    ctx: PlanningContext,
+    assessment: Mapping[str, Any],
+    sourcing: Mapping[str, Any],
+    compliance: Mapping[str, Any],
+    exclude: list[str],
+    orders: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The proposal of ``disruption.plan``: the best open plan, priced and explained, or
+    ``found: false`` with why none is left.
+
+    When the ranked plans are used up, sourcing is asked again without every supplier
+    that declined, timed out or failed vetting. ``data_gaps`` lists the reference data
+    the sourcing behind the answer missed, for the caller to raise.
+    """
+    chosen, skipped = next_plan(sourcing, compliance, exclude)
+    resourced = False
+    if chosen is None:
+        blocked = sorted(set(exclude) | set(compliance.get("excluded_suppliers") or {}))
+        sourcing = run_sourcing(ctx, assessment, blocked)
+        chosen, more = next_plan(sourcing, compliance, exclude)
+        skipped += more
+        resourced = True
+    gaps = list(sourcing.get("data_gaps") or []) + list(compliance.get("data_gaps") or [])
+    if chosen is None:
+        return {
+            "found": False,
+            "excluded": exclude,
+            "skipped": skipped,
+            "reason": _why_none(sourcing, compliance, exclude),
+            "data_gaps": gaps,
+        }
+    evaluation = evaluate_plan(
+        ctx, assessment, chosen, compliance, orders, reference_prices(ctx, assessment)
+    )
+    return {
+        "found": True,
+        "rank": chosen.rank,
+        "resourced": resourced,
+        "need_date_relaxed": bool(sourcing.get("need_date_relaxed")),
+        "excluded": exclude,
+        "skipped": skipped,
+        "main_supplier": chosen.main_supplier or chosen.supplier_ids()[0],
+        **evaluation,
+        "data_gaps": gaps,
+        "reasoning": plan_reasoning(sourcing, chosen, compliance),
+    }
+
+
+def _why_none(
+    sourcing: Mapping[str, Any], compliance: Mapping[str, Any], exclude: list[str]
+) -> str:
+    parts = []
+    if exclude:
+        parts.append(f"declined or unanswered: {', '.join(exclude)}")
+    failed = compliance.get("excluded_suppliers") or {}
+    if failed:
+        parts.append(
+            "failed vetting: "
+            + "; ".join(f"{s} ({', '.join(r)})" for s, r in sorted(failed.items()))
+        )
+    binding = [
+        b["message"]
+        for p in (sourcing.get("plans") or [])[:1]
+        for s in p.get("shortfalls") or []
+        for b in s.get("binding") or []
+    ]
+    if binding:
+        parts.append("sourcing: " + "; ".join(binding))
+    return "no alternative supply is left" + (" — " + " | ".join(parts) if parts else "")
+
+
 def _summary(output: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     data = output.model_dump(mode="json")
     summary = {name: data[name] for name in fields}
@@ -424,6 +496,7 @@ __all__ = [
     "DEFAULT_CATEGORY",
     "PlanningContext",
     "assess",
+    "choose_plan",
     "evaluate_plan",
     "next_plan",
     "plan_reasoning",
