@@ -320,6 +320,19 @@ def evaluate_plan(
     claim = checked.damages
     if claim is not None and claim.amount.currency not in {ctx.base_currency, *rates}:
         claim = None  # shown in its own currency below; finance cannot convert it
+    priced = {ctx.base_currency, *rates}
+    gaps = [
+        DataGap(
+            kind="fx_rate",
+            key=str(po["currency"]),
+            message=f"no FX rate from {po['currency']} to {ctx.base_currency}",
+            dropped=f"open PO {po['po_number']} from the cash-flow baseline",
+        )
+        for po in orders
+        if po["currency"] not in priced
+    ]
+    # an open PO finance cannot convert leaves baseline and scenario alike: the delta holds
+    orders = [po for po in orders if po["currency"] in priced]
     baseline = open_payables(orders, as_of)
     replaced = replaced_amounts(plan, orders, assessment.get("po_numbers") or [])
     planned = planned_supply(ctx, assessment, plan, orders, reference_unit_prices)
@@ -378,6 +391,7 @@ def evaluate_plan(
             else None
         ),
         "incumbent": incumbent.model_dump(mode="json") if incumbent else None,
+        "data_gaps": [g.model_dump(mode="json") for g in gaps],
         "logistics": _summary(logistics, ("routes", "total_freight", "total_co2e_kg")),
         "finance": _summary(
             finance,
@@ -439,7 +453,7 @@ def choose_plan(
         "skipped": skipped,
         "main_supplier": chosen.main_supplier or chosen.supplier_ids()[0],
         **evaluation,
-        "data_gaps": gaps,
+        "data_gaps": gaps + evaluation["data_gaps"],
         "reasoning": plan_reasoning(sourcing, chosen, compliance),
     }
 

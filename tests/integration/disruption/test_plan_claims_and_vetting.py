@@ -14,6 +14,7 @@ from procureflow.policies import load_default_policy
 from procureflow.runtime.disruption_baselines import delayed_deliveries
 from procureflow.runtime.disruption_planning import (
     PlanningContext,
+    choose_plan,
     evaluate_plan,
     next_plan,
     plan_reasoning,
@@ -130,3 +131,30 @@ def test_lateness_is_priced_and_said_when_nothing_is_in_time(ctx: PlanningContex
     assert (allocation["supplier_id"], allocation["days_late"]) == ("SUP-KOWALSKI", 9)
     assert "accepts lateness, priced per day late" in evaluation["reasoning"]
     assert "lateness penalty" in sourcing["decision"]["rationale"]
+
+
+def test_an_open_po_in_a_currency_without_rate_leaves_the_baseline_not_the_plan(
+    ctx: PlanningContext,
+) -> None:
+    orders = _orders()
+    orders.append(
+        {
+            "po_number": "PO-SEK-1",
+            "supplier_id": "SUP-ISAR",
+            "currency": "SEK",
+            "total": "10000.00",
+            "payment_terms": "net 30",
+            "lines": [
+                {"line_id": "1", "sku": "PCB-CTRL-4", "quantity": "10",
+                 "unit_price": "1000.00", "need_by": "2026-12-15"}
+            ],
+        }
+    )  # fmt: skip
+    assessment = _assessment(ctx, MOTORS)
+    compliance = run_compliance(ctx, assessment, Decimal("139500.00"), "USD")
+    sourcing = run_sourcing(ctx, assessment)
+    proposal = choose_plan(ctx, assessment, sourcing, compliance, [], orders)
+    assert proposal["found"] is True
+    assert [(g["kind"], g["key"], g["dropped"]) for g in proposal["data_gaps"]] == [
+        ("fx_rate", "SEK", "open PO PO-SEK-1 from the cash-flow baseline")
+    ]
