@@ -2,9 +2,16 @@
 
 Contract review applies the primary contract's liquidated-damages clause to the delay
 (:mod:`procureflow.domain.liquidated_damages`: rate per full week, capped, nothing under
-force majeure). Vetting checks every alternative supplier against the policy
+force majeure). The basis is the value of the delayed deliveries; when it is not known no
+amount is computed — charging the rate on the whole framework contract would claim
+damages on goods that are not late, a figure no supplier would accept. Damages are a
+claim on the supplier, reported apart: never netted into what the recovery costs.
+
+Vetting checks every alternative supplier against the policy
 (:mod:`procureflow.domain.vetting`: approval, ESG minimum, Altman Z zone, certificates)
-and lists each exclusion with its reason, so sourcing can leave them out.
+and lists each exclusion with its reason, so sourcing can leave them out. The delayed
+supplier (the incumbent) is vetted the same way and shown on its own: an incumbent in
+the distress zone or under the ESG floor bears on whether to keep waiting for it.
 """
 
 from __future__ import annotations
@@ -52,6 +59,9 @@ class ComplianceInput(BaseModel):
         default=None, ge=0, description="Value of the delayed PO(s) in the contract currency"
     )
     alternatives: list[SupplierProfile] = Field(default_factory=list)
+    incumbent: SupplierProfile | None = Field(
+        default=None, description="The delayed supplier itself, vetted apart from the others"
+    )
     policy: VettingPolicy = VettingPolicy()
 
 
@@ -63,6 +73,7 @@ class ComplianceOutput(AgentOutput):
     vetting: list[VettingResult]
     passed_suppliers: list[str]
     excluded_suppliers: dict[str, list[str]]
+    incumbent: VettingResult | None = None
 
 
 def assess_damages(data: ComplianceInput) -> tuple[LiquidatedDamages | None, str]:
@@ -72,6 +83,12 @@ def assess_damages(data: ComplianceInput) -> tuple[LiquidatedDamages | None, str
         return None, "no contract with the delayed supplier: no liquidated damages clause"
     if contract.ld_rate_pct_per_week is None:
         return None, f"contract {contract.contract_id} has no liquidated damages clause"
+    if data.delayed_po_value is None:
+        return None, (
+            f"contract {contract.contract_id}: the value of the delayed deliveries is not "
+            "known, so no damages are computed (they are owed on the goods delayed, not on "
+            "the framework contract's value); name the delayed PO to claim them"
+        )
     cap = contract.ld_cap_pct if contract.ld_cap_pct is not None else Decimal(100)
     damages = liquidated_damages(
         contract_value=Money.of(contract.value, contract.currency),
@@ -79,11 +96,7 @@ def assess_damages(data: ComplianceInput) -> tuple[LiquidatedDamages | None, str
         cap_pct=cap,
         delay_days=data.delay_days,
         force_majeure=data.force_majeure,
-        delayed_po_value=(
-            Money.of(data.delayed_po_value, contract.currency)
-            if data.delayed_po_value is not None
-            else None
-        ),
+        delayed_po_value=Money.of(data.delayed_po_value, contract.currency),
     )
     note = f"contract {contract.contract_id}: {damages.explanation}"
     if contract.ld_cap_pct is None:
@@ -103,6 +116,9 @@ class ComplianceAgent(Agent[ComplianceInput, ComplianceOutput]):
         """Compute damages, vet every alternative, and record both."""
         damages, note = assess_damages(data)
         results = [vet_supplier(s, data.policy, data.today) for s in data.alternatives]
+        incumbent = (
+            vet_supplier(data.incumbent, data.policy, data.today) if data.incumbent else None
+        )
         passed = [r.supplier_id for r in results if r.passed]
         excluded = {
             r.supplier_id: [e.reason for e in r.exclusions] for r in results if not r.passed
@@ -151,6 +167,14 @@ class ComplianceAgent(Agent[ComplianceInput, ComplianceOutput]):
                 detail=note,
             ),
         ]
+        if incumbent is not None:
+            guardrails.append(
+                GuardrailCheck(
+                    name=f"delayed supplier {incumbent.supplier_id} passes vetting",
+                    passed=incumbent.passed,
+                    detail=_incumbent_detail(incumbent),
+                )
+            )
         owed = f"damages owed {damages.amount}" if damages else "no damages"
         decision = Decision(
             agent=self.name,
@@ -166,7 +190,9 @@ class ComplianceAgent(Agent[ComplianceInput, ComplianceOutput]):
                 else []
             ),
             rationale=(
-                f"{note}. Vetting with ESG minimum {policy.esg_minimum:g}, Altman Z zones "
+                f"{note}. "
+                + (f"Delayed supplier: {_incumbent_detail(incumbent)}. " if incumbent else "")
+                + f"Vetting with ESG minimum {policy.esg_minimum:g}, Altman Z zones "
                 f"(distress < {policy.distress_below:g}, safe > {policy.safe_above:g}), "
                 f"certificate window {policy.certificate_window_days} days."
             ),
@@ -178,7 +204,19 @@ class ComplianceAgent(Agent[ComplianceInput, ComplianceOutput]):
             vetting=results,
             passed_suppliers=passed,
             excluded_suppliers=excluded,
+            incumbent=incumbent,
         )
+
+
+def _incumbent_detail(result: VettingResult) -> str:
+    if result.passed and not result.warnings:
+        return f"{result.supplier_id} passes vetting (Altman zone {result.altman_zone.value})"
+    findings = [e.reason for e in result.exclusions] + result.warnings
+    verdict = "passes" if result.passed else "fails"
+    return (
+        f"{result.supplier_id} {verdict} vetting (Altman zone {result.altman_zone.value}): "
+        + "; ".join(findings)
+    )
 
 
 def _cap_of(damages: LiquidatedDamages) -> Decimal:

@@ -192,6 +192,11 @@ def compliance_input(
         ),
         delayed_po_value=delayed_po_value,
         alternatives=profiles,
+        incumbent=(
+            supplier_profile(incumbent)
+            if (incumbent := master.supplier(delayed_supplier)) is not None
+            else None
+        ),
         policy=policy or VettingPolicy(),
     )
 
@@ -208,17 +213,26 @@ def logistics_input(
     """Logistics' input: one shipment per supplier of the plan, weighed from the items."""
     weight_of = {item.sku.upper(): item.unit_weight_kg for item in master.items}
     weight_by_supplier: dict[str, Decimal] = {}
+    modes_of: dict[str, tuple[Decimal, list[str]]] = {}
     for allocation in plan.allocations:
         weight = weight_of.get(allocation.sku.upper(), Decimal(1)) * allocation.quantity
         weight_by_supplier[allocation.supplier_id] = (
             weight_by_supplier.get(allocation.supplier_id, Decimal(0)) + weight
         )
+        # the supplier's heaviest allocation decides the mode its shipment is priced by
+        if allocation.supplier_id not in modes_of or weight > modes_of[allocation.supplier_id][0]:
+            modes_of[allocation.supplier_id] = (weight, list(allocation.route_modes))
     shipments = []
     for supplier_id, weight in sorted(weight_by_supplier.items()):
         supplier = master.supplier(supplier_id)
         if supplier is not None:
             shipments.append(
-                Shipment(reference=supplier_id, origin=supplier.location, weight_kg=weight)
+                Shipment(
+                    reference=supplier_id,
+                    origin=supplier.location,
+                    weight_kg=weight,
+                    modes=modes_of[supplier_id][1],
+                )
             )
     return LogisticsInput(
         lanes=[lane_of(lane) for lane in master.lanes],

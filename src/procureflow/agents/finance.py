@@ -8,7 +8,10 @@ converted to the base currency through the fx rates and summed into ISO weeks
 the delta is scenario − baseline.
 
 Total cost of the recovery = price delta (scenario goods − baseline goods, gross)
-+ freight delta − liquidated damages recoverable from the delayed supplier.
++ freight delta. Liquidated damages recoverable from the delayed supplier are reported
+beside it, never netted: they are a claim the supplier may dispute or never pay, and an
+approver asked to accept an extra cost must see the cost itself — netting a large claim
+made the extra cost negative, so no extra-cost guardrail could ever fire.
 """
 
 from __future__ import annotations
@@ -180,7 +183,7 @@ class FinanceAgent(Agent[FinanceInput, FinanceOutput]):
         price_delta = _gross(data.scenario, fx, "goods") - _gross(data.baseline, fx, "goods")
         freight_delta = _gross(data.scenario, fx, "freight") - _gross(data.baseline, fx, "freight")
         damages = fx.to_base(Money.of(data.damages_recoverable, data.damages_currency or base))
-        total = (price_delta + freight_delta - damages).rounded()
+        total = (price_delta + freight_delta).rounded()
         peak = max(delta.buckets, key=lambda b: b.amount.amount)
         guardrails = [
             GuardrailCheck(
@@ -229,7 +232,8 @@ class FinanceAgent(Agent[FinanceInput, FinanceOutput]):
             agent=self.name,
             choice=(
                 f"recovery costs {total} (price delta {price_delta.rounded()} + freight "
-                f"{freight_delta.rounded()} − damages {damages.rounded()}); largest weekly "
+                f"{freight_delta.rounded()}); damages claimable from the delayed supplier "
+                f"{damages.rounded()}, shown apart and not netted; largest weekly "
                 f"change {peak.amount.rounded()} in {peak.week}"
             ),
             alternatives=alternatives,

@@ -37,6 +37,10 @@ class Shipment(BaseModel):
     reference: str
     origin: str
     weight_kg: Decimal = Field(gt=0)
+    modes: list[str] = Field(
+        default_factory=list,
+        description="The modes sourcing planned (e.g. ['air']); that route is taken when it exists",
+    )
 
 
 class LogisticsInput(BaseModel):
@@ -86,6 +90,7 @@ def route_shipments(data: LogisticsInput) -> list[ShipmentRoute]:
                 data.weights,
                 limit=data.routes_per_shipment,
             )
+            scored = _planned_first(graph, shipment, data, scored)
         except NoRoute as exc:
             results.append(
                 ShipmentRoute(
@@ -106,6 +111,24 @@ def route_shipments(data: LogisticsInput) -> list[ShipmentRoute]:
             )
         )
     return results
+
+
+def _planned_first(
+    graph: LanesGraph, shipment: Shipment, data: LogisticsInput, scored: list[ScoredRoute]
+) -> list[ScoredRoute]:
+    """The route sourcing planned on first, so freight is priced for the mode the plan's
+    arrival date relies on (air to meet the need date is not re-routed by sea)."""
+    if not shipment.modes:
+        return scored
+    candidates = list(scored)
+    for weights in (RouteWeights(cost=1.0), RouteWeights(time=1.0)):
+        candidates += graph.routes(
+            shipment.origin, data.plant_location, shipment.weight_kg, weights, limit=3
+        )
+    planned = next((c for c in candidates if c.route.modes == shipment.modes), None)
+    if planned is None:
+        return scored
+    return [planned] + [c for c in scored if c.route.modes != shipment.modes]
 
 
 def _alternatives(routes: list[ShipmentRoute]) -> list[Alternative]:

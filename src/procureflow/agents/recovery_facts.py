@@ -59,7 +59,8 @@ def recovery_plan_facts(
     """``{"action": …, "context": …}`` for the guardrails of a recovery plan.
 
     ``extra_cost`` is the finance agent's total recovery cost when given (price delta +
-    freight − damages), else the plan's landed cost above the reference prices.
+    freight; damages are a claim shown apart, never netted), else the plan's landed cost
+    above the reference prices.
     """
     profiles = {s.supplier_id: s for s in suppliers}
     expired = {

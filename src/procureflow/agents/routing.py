@@ -10,6 +10,10 @@ like with like:
 
 Cost and CO2e grow linearly with the shipment weight, so the best route does not depend
 on it; the returned routes are costed for the actual weight.
+
+A lane that cannot be measured — its currency has no FX rate, or it gives no distance
+and one of its UN/LOCODEs has no coordinates — is left out of the graph and listed in
+``gaps``: one bad row must not stop routing over every other lane.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from procureflow.domain.currency_conversion import FxTable
+from procureflow.domain.data_gaps import DataGap
 from procureflow.domain.lanes import Lane, Route, cost_route
+from procureflow.domain.locodes import has_coordinates
 from procureflow.domain.money import Money
 from procureflow.errors import InvalidInput
 
@@ -77,16 +83,50 @@ class LanesGraph:
 
     def __init__(self, lanes: Iterable[Lane], fx: FxTable) -> None:
         self.fx = fx
-        self.lanes = list(lanes)
+        self.lanes: list[Lane] = []
+        self.gaps: list[DataGap] = []
         self._graph = nx.DiGraph()
         self._graphs: dict[RouteWeights, tuple[Any, dict[tuple[object, object], float]]] = {}
         self._paths: dict[tuple[str, str, RouteWeights, int], list[tuple[list[Lane], float]]] = {}
-        per_kg = [self._per_kg(lane) for lane in self.lanes]
+        per_kg = []
+        for lane in lanes:
+            figures = self._measured(lane)
+            if figures is not None:
+                self.lanes.append(lane)
+                per_kg.append(figures)
         self._scales = tuple(max((figures[i] for figures in per_kg), default=0.0) for i in range(3))
         for index, (lane, figures) in enumerate(zip(self.lanes, per_kg, strict=True)):
             node = ("lane", index)
             self._graph.add_edge(("at", lane.origin), node, figures=figures)
             self._graph.add_edge(node, ("at", lane.destination), figures=(0.0, 0.0, 0.0))
+
+    def _measured(self, lane: Lane) -> tuple[float, float, float] | None:
+        """The lane's per-kg figures, or None (and a gap) when reference data is missing."""
+        name = f"lane {lane.origin}→{lane.destination} by {lane.mode.value}"
+        currency = (lane.currency or self.fx.base_currency).upper()
+        if currency not in self.fx.currencies():
+            self.gaps.append(
+                DataGap(
+                    kind="fx_rate",
+                    key=currency,
+                    message=f"no FX rate from {currency} to {self.fx.base_currency}",
+                    dropped=name,
+                )
+            )
+            return None
+        try:
+            return self._per_kg(lane)
+        except InvalidInput as exc:
+            unknown = [c for c in (lane.origin, lane.destination) if not has_coordinates(c)]
+            self.gaps.append(
+                DataGap(
+                    kind="locode",
+                    key=unknown[0] if unknown else lane.origin,
+                    message=str(exc),
+                    dropped=name,
+                )
+            )
+            return None
 
     def _per_kg(self, lane: Lane) -> tuple[float, float, float]:
         cost = self.fx.to_base(

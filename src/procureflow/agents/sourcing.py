@@ -11,6 +11,7 @@ order quantity, no approved supplier), found by relaxation tests.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import ClassVar
@@ -28,9 +29,11 @@ from procureflow.agents.base import (
 from procureflow.agents.routing import LanesGraph, NoRoute, RouteWeights
 from procureflow.agents.solvers.highs import solve_with_highs
 from procureflow.domain.currency_conversion import FxTable
+from procureflow.domain.data_gaps import DataGap, merge_gaps
 from procureflow.domain.lanes import Lane
 from procureflow.domain.sourcing_model import (
     ObjectiveWeights,
+    PreparedOffer,
     SkuDemand,
     SourcingOffer,
     SourcingProblem,
@@ -99,21 +102,68 @@ class RejectedOffer(BaseModel):
 
 
 class SourcingOutput(AgentOutput):
-    """Ranked plans (best first) and the offers left out with their reasons."""
+    """Ranked plans (best first), the offers left out with their reasons, and the
+    reference data that was missing (each gap dropped an offer or a lane, not the plan)."""
 
     plans: list[SourcingPlan]
     fully_covered: bool
     rejected_offers: list[RejectedOffer] = Field(default_factory=list)
+    data_gaps: list[DataGap] = Field(default_factory=list)
+
+
+ROUTES_PER_CRITERION = 3
+"""How many shortest routes per offer are tried by cost and by transit time each."""
+
+
+@dataclass(frozen=True)
+class _RouteFigures:
+    """Transit days, freight and CO2e per unit of one route of one offer."""
+
+    label: str
+    modes: tuple[str, ...]
+    transit_days: int
+    freight: Decimal
+    co2e: Decimal
+
+
+def _route_options(
+    graph: LanesGraph, origin: str, plant: str, weight: Decimal, mandate: RouteWeights
+) -> list[_RouteFigures]:
+    """The k cheapest and k fastest routes (and the mandate's best), each once.
+
+    One cost-weighted route per offer hid every faster mode: an offer that only air or
+    road could bring by the need date looked late, and the plan escalated "no
+    alternative" or arrived after the stock-out. Trying both orderings lets the MILP
+    trade freight for time against the need date.
+    """
+    found: dict[tuple[tuple[str, str, str], ...], _RouteFigures] = {}
+    for weights, limit in (
+        (RouteWeights(cost=1.0), ROUTES_PER_CRITERION),
+        (RouteWeights(time=1.0), ROUTES_PER_CRITERION),
+        (mandate, 1),
+    ):
+        for scored in graph.routes(origin, plant, weight, weights, limit=limit):
+            route = scored.route
+            key = tuple((leg.origin, leg.destination, leg.mode.value) for leg in route.legs)
+            if key not in found:
+                found[key] = _RouteFigures(
+                    label=route.summary() if route.legs else "local",
+                    modes=tuple(route.modes),
+                    transit_days=math.ceil(route.transit_days),
+                    freight=route.cost.amount,
+                    co2e=route.co2e_kg,
+                )
+    return list(found.values())
 
 
 def _logistics(
     data: SourcingInput, fx: FxTable
-) -> tuple[dict[tuple[str, str], tuple[int, Decimal, Decimal]], list[RejectedOffer]]:
-    """Transit days, freight and CO2e per unit for each (supplier, SKU) from the lanes."""
-    figures: dict[tuple[str, str], tuple[int, Decimal, Decimal]] = {}
+) -> tuple[dict[tuple[str, str], list[_RouteFigures]], list[RejectedOffer], list[DataGap]]:
+    """Every candidate route of each (supplier, SKU) from the lanes, and the lanes' gaps."""
+    figures: dict[tuple[str, str], list[_RouteFigures]] = {}
     unroutable: list[RejectedOffer] = []
     if not data.lanes or not data.plant_location:
-        return figures, unroutable
+        return figures, unroutable, []
     graph = LanesGraph(data.lanes, fx)
     locations = {s.supplier_id: s.location for s in data.suppliers}
     weights = data.route_weights or RouteWeights.from_mandate(data.weights.model_dump())
@@ -123,63 +173,109 @@ def _logistics(
         if not origin:
             continue
         try:
-            route = graph.routes(origin, data.plant_location, weight, weights, limit=1)[0].route
+            options = _route_options(graph, origin, data.plant_location, weight, weights)
         except NoRoute as exc:
             unroutable.append(
                 RejectedOffer(supplier_id=offer.supplier_id, sku=offer.sku, reason=str(exc))
             )
             continue
-        figures[(offer.supplier_id, offer.sku)] = (
-            math.ceil(route.transit_days),
-            route.cost.amount,
-            route.co2e_kg,
+        figures[(offer.supplier_id, offer.sku)] = options
+    return figures, unroutable, list(graph.gaps)
+
+
+def _unpriced(data: SourcingInput, fx: FxTable) -> tuple[list[RejectedOffer], list[DataGap]]:
+    """Offers in a currency without an FX rate: left out, each a gap to fix."""
+    rejected = []
+    gaps = []
+    known = set(fx.currencies())
+    for offer in data.offers:
+        currency = offer.currency.upper()
+        if currency in known:
+            continue
+        reason = f"no FX rate from {currency} to {fx.base_currency}: the offer cannot be priced"
+        rejected.append(RejectedOffer(supplier_id=offer.supplier_id, sku=offer.sku, reason=reason))
+        gaps.append(
+            DataGap(
+                kind="fx_rate",
+                key=currency,
+                message=f"no FX rate from {currency} to {fx.base_currency}",
+                dropped=f"offer {offer.supplier_id} for {offer.sku}",
+            )
         )
-    return figures, unroutable
+    return rejected, gaps
 
 
 def build_problem(data: SourcingInput) -> tuple[SourcingProblem, list[RejectedOffer]]:
     """The MILP's data from the agent's input: risk, approval and logistics per offer."""
+    problem, rejected, _ = build_problem_with_gaps(data)
+    return problem, rejected
+
+
+def build_problem_with_gaps(
+    data: SourcingInput,
+) -> tuple[SourcingProblem, list[RejectedOffer], list[DataGap]]:
+    """:func:`build_problem`, and the reference data that was missing.
+
+    Every offer × route is a candidate; an offer that cannot be priced (no FX rate) or a
+    lane that cannot be measured is left out and reported, never fatal to the rest.
+    """
     fx = FxTable(data.base_currency, data.fx_rates)
     suppliers = {s.supplier_id: s for s in data.suppliers}
-    figures, rejected = _logistics(data, fx)
-    unroutable = {(r.supplier_id, r.sku) for r in rejected}
+    unpriced, gaps = _unpriced(data, fx)
+    figures, unroutable, lane_gaps = _logistics(data, fx)
+    rejected = unpriced + unroutable
+    left_out = {(r.supplier_id, r.sku) for r in rejected}
     offers = []
     for offer in data.offers:
         supplier = suppliers.get(offer.supplier_id)
-        if (offer.supplier_id, offer.sku) in unroutable:
+        if (offer.supplier_id, offer.sku) in left_out:
             continue
-        transit, freight, co2e = figures.get(
-            (offer.supplier_id, offer.sku), (0, Decimal(0), Decimal(0))
-        )
-        offers.append(
-            SourcingOffer(
-                supplier_id=offer.supplier_id,
-                sku=offer.sku,
-                unit_price=offer.unit_price,
-                currency=offer.currency,
-                lead_time_days=offer.lead_time_days,
-                capacity_per_week=offer.capacity_per_week,
-                min_order_qty=offer.min_order_qty,
-                transit_days=offer.transit_days if offer.transit_days is not None else transit,
-                freight_per_unit=(
-                    offer.freight_per_unit if offer.freight_per_unit is not None else freight
-                ),
-                co2e_kg_per_unit=(
-                    offer.co2e_kg_per_unit if offer.co2e_kg_per_unit is not None else co2e
-                ),
-                risk_score=supplier_risk_score(supplier) if supplier else 1.0,
-                approved=bool(supplier and supplier.approved),
+        routes = figures.get((offer.supplier_id, offer.sku)) or [
+            _RouteFigures("", (), 0, Decimal(0), Decimal(0))
+        ]
+        if offer.transit_days is not None:
+            routes = routes[:1]
+        for route in routes:
+            offers.append(
+                SourcingOffer(
+                    supplier_id=offer.supplier_id,
+                    sku=offer.sku,
+                    unit_price=offer.unit_price,
+                    currency=offer.currency,
+                    lead_time_days=offer.lead_time_days,
+                    capacity_per_week=offer.capacity_per_week,
+                    min_order_qty=offer.min_order_qty,
+                    transit_days=(
+                        offer.transit_days if offer.transit_days is not None else route.transit_days
+                    ),
+                    freight_per_unit=(
+                        offer.freight_per_unit
+                        if offer.freight_per_unit is not None
+                        else route.freight
+                    ),
+                    co2e_kg_per_unit=(
+                        offer.co2e_kg_per_unit if offer.co2e_kg_per_unit is not None else route.co2e
+                    ),
+                    risk_score=supplier_risk_score(supplier) if supplier else 1.0,
+                    approved=bool(supplier and supplier.approved),
+                    route=route.label if offer.transit_days is None else "",
+                    route_modes=route.modes if offer.transit_days is None else (),
+                )
             )
-        )
     problem = SourcingProblem(
         demands=data.demands, offers=offers, weights=data.weights, as_of=data.as_of, fx=fx
     )
-    return problem, rejected
+    return problem, rejected, merge_gaps(gaps, lane_gaps)
 
 
 def _offer_rejections(problem: SourcingProblem, excluded: set[str]) -> list[RejectedOffer]:
     rejections = []
+    fastest: dict[tuple[str, str], PreparedOffer] = {}
     for prepared in problem.prepared():
+        key = (prepared.offer.supplier_id, prepared.offer.sku)
+        if key not in fastest or prepared.arrival_days < fastest[key].arrival_days:
+            fastest[key] = prepared
+    for prepared in fastest.values():
         offer = prepared.offer
         reason = None
         if not offer.approved:
@@ -188,8 +284,10 @@ def _offer_rejections(problem: SourcingProblem, excluded: set[str]) -> list[Reje
             reason = "supplier excluded (disrupted, declined or failed vetting)"
         elif not prepared.meets_need_date:
             reason = (
-                f"arrives in {prepared.arrival_days} days (lead {offer.lead_time_days} + "
-                f"transit {offer.transit_days}), after the need date in {prepared.days_to_need} days"
+                f"arrives in {prepared.arrival_days} days at the soonest (lead "
+                f"{offer.lead_time_days} + transit {offer.transit_days}"
+                + (f" by {'/'.join(offer.route_modes)}" if offer.route_modes else "")
+                + f"), after the need date in {prepared.deadline_days} days"
             )
         elif not prepared.usable_capacity:
             reason = (
@@ -311,7 +409,7 @@ class SourcingAgent(Agent[SourcingInput, SourcingOutput]):
 
     def decide(self, data: SourcingInput) -> SourcingOutput:
         """Solve for ranked plans and record the choice, alternatives and guardrails."""
-        problem, unroutable = build_problem(data)
+        problem, unroutable, gaps = build_problem_with_gaps(data)
         excluded = set(data.exclude_suppliers)
         plans = ranked_plans(
             problem, solve_with_highs, max_plans=data.max_plans, excluded=frozenset(excluded)
@@ -323,6 +421,26 @@ class SourcingAgent(Agent[SourcingInput, SourcingOutput]):
             for r in rejected
         ]
         weights = data.weights
+        late = [a for a in best.allocations if a.days_late > 0]
+        lateness = (
+            " Nothing could arrive by the need date: later arrivals were allowed up to the "
+            "last useful day at a priced lateness penalty (Σ weights × days late / days "
+            "allowed, per unit); "
+            + "; ".join(f"{a.supplier_id} {a.sku} {a.days_late} day(s) late" for a in late)
+            + "."
+            if late
+            else ""
+        )
+        routed = sorted(
+            {f"{a.supplier_id} {a.sku} by {a.route}" for a in best.allocations if a.route}
+        )
+        gap_note = (
+            " Left out for missing reference data: "
+            + "; ".join(f"{g.dropped} ({g.message})" for g in gaps)
+            + "."
+            if gaps
+            else ""
+        )
         decision = Decision(
             agent=self.name,
             choice=_describe_plan(best),
@@ -341,7 +459,13 @@ class SourcingAgent(Agent[SourcingInput, SourcingOutput]):
             rationale=(
                 f"MILP optimum (HiGHS, gap 0) with weights cost {weights.cost:g}, carbon "
                 f"{weights.carbon:g}, risk {weights.risk:g}, lead time {weights.lead_time:g}; "
-                f"{len(plans)} plan(s), each next one without the previous main supplier."
+                f"{len(plans)} plan(s), each next one without the previous main supplier. "
+                f"Each offer was tried by its {ROUTES_PER_CRITERION} cheapest and "
+                f"{ROUTES_PER_CRITERION} fastest routes against the need date"
+                + (f" ({'; '.join(routed)})" if routed else "")
+                + "."
+                + lateness
+                + gap_note
             ),
         )
         return SourcingOutput(
@@ -349,6 +473,7 @@ class SourcingAgent(Agent[SourcingInput, SourcingOutput]):
             plans=plans,
             fully_covered=best.fully_covered,
             rejected_offers=rejected,
+            data_gaps=gaps,
         )
 
 
@@ -359,4 +484,5 @@ __all__ = [
     "SourcingInput",
     "SourcingOutput",
     "build_problem",
+    "build_problem_with_gaps",
 ]

@@ -7,7 +7,9 @@ The usual clause (e.g. "0.5 % per full week of delay, capped at 5 % of the value
 * **Value (the basis).** The value of the delayed purchase order(s) when it is known —
   most clauses (ORGALIME S2012, many national model contracts) charge on "the part of the
   goods delayed" — otherwise the whole contract value. The result says which was used.
-  The cap is a percentage of the same basis.
+  The cap is a percentage of the same basis. The compliance agent only ever passes the
+  delayed deliveries' value: without it, it computes nothing rather than charge the rate
+  on goods that are not late.
 * **Full weeks** only: 13 days of delay is 1 week; a part week counts for nothing.
 * **Force majeure** suspends the obligation: nothing is owed, and the result says why.
 

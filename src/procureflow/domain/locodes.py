@@ -98,6 +98,11 @@ def coordinates(locode: str) -> tuple[float, float]:
     return parse_locode_coordinates(text)
 
 
+def has_coordinates(locode: str) -> bool:
+    """True when the table holds coordinates for ``locode``."""
+    return locode.replace(" ", "").upper() in _TABLE
+
+
 def known_locodes() -> list[str]:
     """Every code with coordinates, sorted."""
     return sorted(_TABLE)
@@ -109,4 +114,10 @@ def location_name(locode: str) -> str:
     return entry[1] if entry else locode
 
 
-__all__ = ["coordinates", "known_locodes", "location_name", "parse_locode_coordinates"]
+__all__ = [
+    "coordinates",
+    "has_coordinates",
+    "known_locodes",
+    "location_name",
+    "parse_locode_coordinates",
+]

@@ -38,9 +38,13 @@ class BindingConstraint(BaseModel):
 def max_coverage(
     offers: list[PreparedOffer], excluded: frozenset[str], relaxed: frozenset[str]
 ) -> int:
-    """Most units the SKU's ``offers`` can supply with the ``relaxed`` constraints dropped."""
+    """Most units the SKU's ``offers`` can supply with the ``relaxed`` constraints dropped.
+
+    The routes of one offer share its capacity: an offer counts once, by its route that
+    arrives soonest.
+    """
     total = 0
-    for prepared in offers:
+    for prepared in _one_route_per_offer(offers):
         offer = prepared.offer
         allowed = offer.approved and offer.supplier_id not in excluded
         if not allowed and "approved_supplier" not in relaxed:
@@ -57,9 +61,19 @@ def max_coverage(
     return total
 
 
+def _one_route_per_offer(offers: list[PreparedOffer]) -> list[PreparedOffer]:
+    fastest: dict[tuple[str, str], PreparedOffer] = {}
+    for prepared in offers:
+        key = (prepared.offer.supplier_id, prepared.offer.sku)
+        if key not in fastest or prepared.arrival_days < fastest[key].arrival_days:
+            fastest[key] = prepared
+    return list(fastest.values())
+
+
 def _describe(
     code: str, demand: SkuDemand, offers: list[PreparedOffer], excluded: frozenset[str]
 ) -> str:
+    offers = _one_route_per_offer(offers)
     allowed = [o for o in offers if o.offer.approved and o.offer.supplier_id not in excluded]
     if code == "capacity":
         can = max_coverage(offers, excluded, frozenset())
@@ -72,7 +86,7 @@ def _describe(
             (o for o in allowed if not o.meets_need_date), key=lambda o: o.offer.supplier_id
         )
         names = ", ".join(f"{o.offer.supplier_id} ({o.arrival_days} days)" for o in late)
-        days = offers[0].days_to_need if offers else 0
+        days = offers[0].deadline_days if offers else 0
         return f"need date: {names or 'offers'} arrive later than the {days} days to {demand.need_by.isoformat()}"
     if code == "min_order_qty":
         small = [o for o in allowed if o.meets_need_date and not o.usable_capacity]
@@ -95,7 +109,7 @@ def binding_constraints(
         return [BindingConstraint(code="no_offer", message=f"no supplier offers {demand.sku}")]
     if max_coverage(offers, excluded, frozenset()) >= demand.quantity:
         return []
-    days = offers[0].days_to_need
+    days = offers[0].deadline_days
     if days <= 0:
         return [
             BindingConstraint(

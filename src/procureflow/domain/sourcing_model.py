@@ -4,6 +4,12 @@ Data: demands per SKU (quantity, need-by date) and offers per (supplier, SKU) wi
 price, lead time, transit time, weekly capacity, minimum order quantity (MOQ), CO2e and
 risk per unit.
 
+An offer may reach the plant by several routes (sea, air, road …): each offer × route is
+a candidate of its own, with that route's transit days, freight and CO2e. The routes of
+one offer share its capacity and MOQ, and the objective is linear per unit, so the
+optimum ships an offer's units by its cheapest-scoring route that arrives in time; the
+other routes of that offer are dominated and left out exactly (:func:`formulate_sku`).
+
 Per eligible offer *j* (approved, not excluded, ``lead time + transit ≤ days to need``):
 
 * ``x_j`` — units ordered, ``0 ≤ x_j ≤ C_j`` where ``C_j = ⌊capacity per week ×
@@ -21,7 +27,13 @@ where ``ĉ``, ``ê`` and ``l̂`` are the landed unit cost (price in base currenc
 per unit), the CO2e per unit and the days to arrival, each divided by its largest value
 among the SKU's eligible offers (so each term lies in [0, 1] and the weights compare
 like with like), ``r`` is the supplier's risk in [0, 1] and ``P = 10 × Σ w`` makes any
-supply preferable to a shortfall. Offers that a bound test proves useless are left out
+supply preferable to a shortfall.
+
+Lateness: when nothing can arrive by the need date, a demand may carry ``latest_by`` (the
+last day an order still helps, e.g. the day before the delayed goods land). Candidates
+arriving between the need date and then are eligible at a priced penalty of
+``Σ w × days late / days between need date and latest_by`` per unit — so among late
+options the less late wins unless it costs much more, and any supply still beats none. Offers that a bound test proves useless are left out
 (:mod:`procureflow.domain.sourcing_pruning`). The solver-neutral model is built here;
 solving it is an adapter's job.
 """
@@ -83,6 +95,10 @@ class SkuDemand(BaseModel):
     sku: str
     quantity: int = Field(gt=0)
     need_by: date
+    latest_by: date | None = Field(
+        default=None,
+        description="Last useful arrival when nothing is in time; lateness is penalised",
+    )
 
 
 def check_one_demand_per_sku(demands: list[SkuDemand]) -> None:
@@ -114,6 +130,8 @@ class SourcingOffer(BaseModel):
     co2e_kg_per_unit: Decimal = Field(default=Decimal(0), ge=0)
     risk_score: float = Field(default=0.0, ge=0, le=1)
     approved: bool = True
+    route: str = ""  # how the goods travel, e.g. "CNSZX → DEFRA (air) …"; empty: not routed
+    route_modes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,11 +144,22 @@ class PreparedOffer:
     arrival_days: int
     window_capacity: int
     days_to_need: int
+    days_to_deadline: int = -1  # latest useful arrival; -1: the need date itself
+
+    @property
+    def deadline_days(self) -> int:
+        """Days to the latest acceptable arrival (the need date unless lateness is allowed)."""
+        return self.days_to_deadline if self.days_to_deadline >= 0 else self.days_to_need
 
     @property
     def meets_need_date(self) -> bool:
-        """Arrives (lead time + transit) on or before the need date."""
-        return self.arrival_days <= self.days_to_need
+        """Arrives (lead time + transit) by the latest acceptable date."""
+        return self.arrival_days <= self.deadline_days
+
+    @property
+    def days_late(self) -> int:
+        """Days after the need date it arrives (0 when in time)."""
+        return max(0, self.arrival_days - self.days_to_need)
 
     @property
     def usable_capacity(self) -> bool:
@@ -163,8 +192,9 @@ class SourcingProblem(BaseModel):
             if demand is None:
                 continue
             days = (demand.need_by - self.as_of).days
+            latest = (demand.latest_by - self.as_of).days if demand.latest_by else -1
             price = self.fx.to_base(Money(offer.unit_price, offer.currency.upper()))
-            capacity = offer.capacity_per_week * max(days, 0) / Decimal(7)
+            capacity = offer.capacity_per_week * max(days, latest, 0) / Decimal(7)
             result.append(
                 PreparedOffer(
                     offer=offer,
@@ -173,6 +203,7 @@ class SourcingProblem(BaseModel):
                     arrival_days=offer.lead_time_days + offer.transit_days,
                     window_capacity=int(capacity),
                     days_to_need=days,
+                    days_to_deadline=max(latest, days) if latest >= 0 else -1,
                 )
             )
         return result
@@ -197,6 +228,18 @@ def is_eligible(offer: PreparedOffer, excluded: frozenset[str]) -> bool:
         and offer.meets_need_date
         and offer.usable_capacity
     )
+
+
+def lateness_penalty(offer: PreparedOffer, weights: ObjectiveWeights) -> float:
+    """Per-unit penalty for arriving after the need date (0 when in time).
+
+    Arriving at the latest acceptable date costs as much as the whole weighted objective
+    of a unit (``Σ w``); less late costs proportionally less.
+    """
+    if offer.days_late <= 0:
+        return 0.0
+    span = max(offer.deadline_days - offer.days_to_need, 1)
+    return weights.total * offer.days_late / span
 
 
 def _normaliser(values: list[float]) -> float:
@@ -224,13 +267,27 @@ def formulate_sku(
     cost_scale = _normaliser([float(o.unit_cost.amount) for o in eligible])
     carbon_scale = _normaliser([float(o.offer.co2e_kg_per_unit) for o in eligible])
     lead_scale = _normaliser([float(o.arrival_days) for o in eligible])
-    coefficients = [
-        weights.cost * float(o.unit_cost.amount) / cost_scale
-        + weights.carbon * float(o.offer.co2e_kg_per_unit) / carbon_scale
-        + weights.risk * o.offer.risk_score
-        + weights.lead_time * float(o.arrival_days) / lead_scale
+    scored = [
+        (
+            weights.cost * float(o.unit_cost.amount) / cost_scale
+            + weights.carbon * float(o.offer.co2e_kg_per_unit) / carbon_scale
+            + weights.risk * o.offer.risk_score
+            + weights.lead_time * float(o.arrival_days) / lead_scale
+            + lateness_penalty(o, weights),
+            o,
+        )
         for o in eligible
     ]
+    # The routes of one offer share its capacity and MOQ: only its best-scoring route
+    # can carry units at the optimum, so the others are dropped (exactly, not heuristically).
+    best_route: dict[tuple[str, str], tuple[float, PreparedOffer]] = {}
+    for coefficient, prepared in scored:
+        key = (prepared.offer.supplier_id, prepared.offer.sku)
+        if key not in best_route or coefficient < best_route[key][0]:
+            best_route[key] = (coefficient, prepared)
+    kept = [best_route[key] for key in sorted(best_route)]
+    coefficients = [c for c, _ in kept]
+    eligible = [o for _, o in kept]
     bounds = [
         BoundOffer(c, o.window_capacity, o.offer.min_order_qty)
         for c, o in zip(coefficients, eligible, strict=True)
@@ -286,4 +343,5 @@ __all__ = [
     "formulate",
     "formulate_sku",
     "is_eligible",
+    "lateness_penalty",
 ]

@@ -45,6 +45,9 @@ class Allocation(BaseModel):
     arrival_date: date
     co2e_kg: Decimal
     risk_score: float
+    route: str = ""
+    route_modes: list[str] = Field(default_factory=list)
+    days_late: int = Field(default=0, description="Days after the need date it arrives")
 
 
 class SkuShortfall(BaseModel):
@@ -98,6 +101,9 @@ def _allocation(prepared: PreparedOffer, quantity: int, as_of: date) -> Allocati
         arrival_date=as_of + timedelta(days=prepared.arrival_days),
         co2e_kg=offer.co2e_kg_per_unit * quantity,
         risk_score=offer.risk_score,
+        route=offer.route,
+        route_modes=list(offer.route_modes),
+        days_late=prepared.days_late,
     )
 
 

@@ -65,11 +65,17 @@ class SupplierProfile(BaseModel):
 
 
 class VettingPolicy(BaseModel):
-    """The thresholds vetting applies; defaults are a common procurement baseline."""
+    """The thresholds vetting applies; defaults are those of the shipped policy.
+
+    The ESG minimum defaults to 40, the shipped policy's ``min_esg_score``: below it a
+    supplier is excluded; from 40 to 50 it may be used, but the policy's
+    ``low-esg-supplier`` guardrail asks the category manager first. One number in code,
+    policy and docs, so a buyer is never told a different floor than the one applied.
+    """
 
     model_config = ConfigDict(frozen=True)
 
-    esg_minimum: float = Field(default=50.0, ge=0, le=100)
+    esg_minimum: float = Field(default=40.0, ge=0, le=100)
     distress_below: float = DISTRESS_BELOW
     safe_above: float = SAFE_ABOVE
     exclude_grey_zone: bool = False

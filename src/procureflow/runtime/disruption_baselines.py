@@ -42,6 +42,55 @@ def open_payables(orders: Iterable[Mapping[str, Any]], as_of: date) -> list[Paya
     return payables
 
 
+def delayed_deliveries(
+    assessment: Mapping[str, Any], orders: Iterable[Mapping[str, Any]]
+) -> dict[str, Any] | None:
+    """The value of the deliveries the notice delays: the base liquidated damages are
+    charged on, per currency ``{value, currency, po_numbers, source}``.
+
+    The POs the notice names, their lines for the affected SKUs; when it names none (or
+    none is stored), the delayed supplier's open lines for those SKUs due before the new
+    arrival date — those are the deliveries now late. None when neither is known: the
+    framework contract's value is not a stand-in, it would claim damages on goods that
+    are not late.
+    """
+    skus = {str(s).upper() for s in assessment.get("skus") or []}
+    named = set(assessment.get("po_numbers") or [])
+    supplier = assessment.get("supplier_id")
+    arrival = assessment.get("arrival_date")
+    orders = list(orders)
+
+    def lines(pos: list[Mapping[str, Any]], due_before: str | None) -> dict[str, Any] | None:
+        totals: dict[str, Decimal] = {}
+        numbers: dict[str, set[str]] = {}
+        for po in pos:
+            for line in po["lines"]:
+                if skus and (line.get("sku") or "").upper() not in skus:
+                    continue
+                if due_before and line.get("need_by") and line["need_by"] >= due_before:
+                    continue
+                amount = Decimal(line["quantity"]) * Decimal(line["unit_price"])
+                totals[po["currency"]] = totals.get(po["currency"], Decimal(0)) + amount
+                numbers.setdefault(po["currency"], set()).add(po["po_number"])
+        if not totals:
+            return None
+        currency = max(totals, key=lambda c: (totals[c], c))  # one currency: the main one
+        return {
+            "value": str(totals[currency].quantize(Decimal("0.01"))),
+            "currency": currency,
+            "po_numbers": sorted(numbers[currency]),
+        }
+
+    found = lines([po for po in orders if po["po_number"] in named], None) if named else None
+    if found is not None:
+        return {**found, "source": "named_po"}
+    own = [po for po in orders if po.get("supplier_id") == supplier]
+    found = lines(own, str(arrival) if arrival else None) if supplier else None
+    if found is not None:
+        return {**found, "source": "supplier_open_lines_due_before_the_new_date"}
+    return None
+
+
 def replaced_amounts(
     plan: SourcingPlan, orders: Iterable[Mapping[str, Any]], po_numbers: Iterable[str]
 ) -> dict[str, Decimal]:
@@ -135,4 +184,10 @@ def original_route_co2e(
     return output.total_co2e_kg
 
 
-__all__ = ["open_payables", "original_route_co2e", "planned_supply", "replaced_amounts"]
+__all__ = [
+    "delayed_deliveries",
+    "open_payables",
+    "original_route_co2e",
+    "planned_supply",
+    "replaced_amounts",
+]

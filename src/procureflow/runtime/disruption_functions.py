@@ -18,7 +18,7 @@ step's idempotency key as well, so even a step re-run after a crash writes nothi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -32,9 +32,15 @@ from procureflow.agents.risk_monitor_notice import notice_from_event
 from procureflow.errors import InvalidInput
 from procureflow.policies import Policy, load_default_policy
 from procureflow.runtime import disruption_planning as planning
+from procureflow.runtime.disruption_baselines import delayed_deliveries
 from procureflow.runtime.disruption_messages import first_time
+from procureflow.runtime.exception_functions import exception_queue
 from procureflow.runtime.ports import CallContext, FunctionSpec
 from procureflow.runtime.services import Services
+
+MASTER_DATA_OWNER = "category_manager"
+"""Who is asked to fix a master-data gap: the category manager owns the suppliers,
+offers and lanes of their category (no separate master-data role exists)."""
 
 
 class DisruptionDesk:
@@ -84,20 +90,35 @@ class DisruptionDesk:
         """Every open PO as JSON (for the finance baseline and PO reductions)."""
         return [po.to_json() for po in self.orders.list(open_only=True)]
 
-    def delayed_value(self, assessment: Mapping[str, Any]) -> Decimal | None:
-        """Value of the delayed PO lines for the affected SKUs, when the POs are stored."""
-        skus = {s.upper() for s in assessment.get("skus") or []}
-        total = Decimal(0)
-        found = False
+    def delayed_deliveries(self, assessment: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Value of the deliveries the notice delays (the damages basis), when known."""
+        orders = self.open_orders_json()
+        held = {po["po_number"] for po in orders}
         for number in assessment.get("po_numbers") or []:
-            stored = self.orders.find(number)
-            if stored is None:
-                continue
-            for line in stored.po.lines:
-                if not skus or (line.sku or "").upper() in skus:
-                    total += line.amount
-                    found = True
-        return total if found else None
+            if number not in held and (stored := self.orders.find(number)) is not None:
+                orders.append(stored.to_json())
+        return delayed_deliveries(assessment, orders)
+
+    def raise_data_gaps(self, ctx: CallContext, gaps: Iterable[Mapping[str, Any]]) -> None:
+        """One exception per missing datum for the people who keep master data.
+
+        The plan goes on without what the gap touched; the queue keeps one open
+        exception per gap (a repeat bumps it), so a bad row is fixed once, not hunted
+        down in failed instances.
+        """
+        queue = exception_queue(self.svc)
+        for gap in gaps:
+            queue.raise_exception(
+                severity="medium",
+                owner_role=MASTER_DATA_OWNER,
+                reason_code=f"master_data.missing_{gap['kind']}",
+                subject_type="master-data",
+                subject_id=f"{gap['kind']}:{gap['key']}",
+                title=f"Master data gap: {gap['message']}",
+                detail={"dropped": gap["dropped"], "instance_id": ctx.instance_id},
+                source=f"playbook:{ctx.workflow.get('name', '')}",
+                actor=f"instance:{ctx.instance_id}",
+            )
 
 
 def reading_of_event(desk: DisruptionDesk, event: Mapping[str, Any]) -> RiskMonitorOutput:
@@ -128,7 +149,9 @@ def make_disruption_functions(svc: Services) -> list[FunctionSpec]:
             raise InvalidInput("disruption.assess needs 'event': the triggering CloudEvent")
         reading = reading_of_event(desk, event)
         result = planning.assess(reading)
-        result["delayed_po_value"] = desk.delayed_value(result)
+        delayed = desk.delayed_deliveries(result)
+        result["delayed_deliveries"] = delayed
+        result["delayed_po_value"] = delayed["value"] if delayed else None
         desk.record(
             ctx,
             "disruption.assessed",
@@ -141,15 +164,20 @@ def make_disruption_functions(svc: Services) -> list[FunctionSpec]:
         return result
 
     def source(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:  # noqa: ARG001
+        # the gaps travel in the result; disruption.plan raises them once
         return planning.run_sourcing(
             desk.context(), _assessment(args), [str(s) for s in args.get("exclude") or []]
         )
 
     def comply(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:  # noqa: ARG001
         assessment = _assessment(args)
+        delayed = assessment.get("delayed_deliveries") or {}
         value = assessment.get("delayed_po_value")
         return planning.run_compliance(
-            desk.context(), assessment, Decimal(str(value)) if value is not None else None
+            desk.context(),
+            assessment,
+            Decimal(str(value)) if value is not None else None,
+            delayed.get("currency"),
         )
 
     def plan(args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
@@ -157,50 +185,20 @@ def make_disruption_functions(svc: Services) -> list[FunctionSpec]:
         sourcing = args.get("sourcing") or {}
         compliance = args.get("compliance") or {}
         exclude = [str(s) for s in args.get("exclude") or []]
-        planning_ctx = desk.context()
-        chosen, skipped = planning.next_plan(sourcing, compliance, exclude)
-        resourced = False
-        if chosen is None:
-            # the ranked plans are used up: ask sourcing again without every supplier
-            # that declined, timed out or failed vetting
-            blocked = sorted(set(exclude) | set(compliance.get("excluded_suppliers") or {}))
-            sourcing = planning.run_sourcing(planning_ctx, assessment, blocked)
-            chosen, more = planning.next_plan(sourcing, compliance, exclude)
-            skipped += more
-            resourced = True
-        if chosen is None:
-            result = {
-                "found": False,
-                "excluded": exclude,
-                "skipped": skipped,
-                "reason": _why_none(sourcing, compliance, exclude),
-            }
+        result = planning.choose_plan(
+            desk.context(), assessment, sourcing, compliance, exclude, desk.open_orders_json()
+        )
+        desk.raise_data_gaps(ctx, result.get("data_gaps") or [])
+        if not result["found"]:
             desk.record(ctx, "disruption.no_plan", result)
             return result
-        evaluation = planning.evaluate_plan(
-            planning_ctx,
-            assessment,
-            chosen,
-            compliance,
-            desk.open_orders_json(),
-            planning.reference_prices(planning_ctx, assessment),
-        )
-        result = {
-            "found": True,
-            "rank": chosen.rank,
-            "resourced": resourced,
-            "need_date_relaxed": bool(sourcing.get("need_date_relaxed")),
-            "excluded": exclude,
-            "skipped": skipped,
-            "main_supplier": chosen.main_supplier or chosen.supplier_ids()[0],
-            **evaluation,
-        }
+        evaluation = result
         action = evaluation["facts"]["action"]
         desk.record(
             ctx,
             "disruption.planned",
             {
-                "rank": chosen.rank,
+                "rank": result["rank"],
                 "suppliers": evaluation["suppliers"],
                 "amount": action["amount"],
                 "extra_cost": action["extra_cost"],
@@ -235,29 +233,6 @@ def _assessment(args: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(assessment, Mapping) or "as_of" not in assessment:
         raise InvalidInput("needs 'assessment': the output of disruption.assess")
     return dict(assessment)
-
-
-def _why_none(
-    sourcing: Mapping[str, Any], compliance: Mapping[str, Any], exclude: list[str]
-) -> str:
-    parts = []
-    if exclude:
-        parts.append(f"declined or unanswered: {', '.join(exclude)}")
-    failed = compliance.get("excluded_suppliers") or {}
-    if failed:
-        parts.append(
-            "failed vetting: "
-            + "; ".join(f"{s} ({', '.join(r)})" for s, r in sorted(failed.items()))
-        )
-    binding = [
-        b["message"]
-        for p in (sourcing.get("plans") or [])[:1]
-        for s in p.get("shortfalls") or []
-        for b in s.get("binding") or []
-    ]
-    if binding:
-        parts.append("sourcing: " + "; ".join(binding))
-    return "no alternative supply is left" + (" — " + " | ".join(parts) if parts else "")
 
 
 __all__ = ["DisruptionDesk", "make_disruption_functions", "reading_of_event"]

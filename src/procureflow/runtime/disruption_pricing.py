@@ -92,7 +92,9 @@ def pricing_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
         base = svc.settings.base_currency
         rates = fx_rates_on(master, as_of)
         rates.setdefault(base, Decimal(1))
-        baseline = open_payables(orders, as_of)
+        # an open PO in a currency without a rate cannot be forecast; leaving it out of
+        # baseline and scenario alike keeps the delta right instead of failing the step
+        baseline = [p for p in open_payables(orders, as_of) if p.currency in rates]
         delta_by_po: dict[str, Decimal] = {}
         old_value = Decimal(0)
         new_value = Decimal(0)
@@ -229,6 +231,7 @@ def pricing_functions(desk: DisruptionDesk) -> list[FunctionSpec]:
                 )
             )  # fmt: skip
             plan = output.plans[0].model_dump(mode="json") if output.plans else None
+            desk.raise_data_gaps(ctx, [g.model_dump(mode="json") for g in output.data_gaps])
         binding = sorted(
             {b["message"] for s in (plan or {}).get("shortfalls", []) for b in s.get("binding", [])}
         )

@@ -124,9 +124,12 @@ def test_a_refused_price_change_is_resourced(runtime: Services) -> None:
     data = wait_for(runtime, instance_id, "completed", "faulted")
     assert data["output"]["outcome"] == "resourced", data.get("error")
     resourcing = data["output"]["resourcing"]
-    # the only other bearing supplier cannot deliver by the orders' date: the buyer is told why
-    assert resourcing["covers_all"] is False
-    assert any("SUP-YOKOHAMA" in reason for reason in resourcing["binding"])
+    # the only other bearing supplier is late by sea but in time by air: each offer is
+    # tried by its faster routes too, so the buyer gets an alternative, not a dead end
+    assert resourcing["covers_all"] is True, resourcing["binding"]
+    allocations = resourcing["alternative"]["allocations"]
+    assert {a["supplier_id"] for a in allocations} == {"SUP-YOKOHAMA"}
+    assert all("air" in a["route_modes"] for a in allocations)
     assert "price_change.resourced" in timeline(runtime, instance_id)
     prices = {line.sku: line.unit_price for line in store.get("PO-2026-0431").po.lines}
     assert prices == {"BRG-6308-2RS": Decimal("7.80"), "BRG-NU310": Decimal("38.00")}

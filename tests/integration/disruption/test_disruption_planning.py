@@ -106,7 +106,9 @@ def test_plans_with_declined_or_unvetted_suppliers_are_passed_over(ctx: Planning
         "failed_vetting": {},
     }
     assert all("SUP-NORTE" in s["failed_vetting"] for s in skipped[1:])
-    assert plan is None  # the ranked plans are used up; the playbook asks sourcing again
+    # with air freight tried, Saigon can help as well: the next plan needs no new sourcing
+    assert plan is not None and "SUP-KOWALSKI" not in plan.supplier_ids()
+    assert "SUP-NORTE" not in plan.supplier_ids()
     again = run_sourcing(ctx, assessment, ["SUP-KOWALSKI", *compliance["excluded_suppliers"]])
     plan, _ = next_plan(again, compliance, ["SUP-KOWALSKI"])
     assert plan is not None and "SUP-KOWALSKI" not in plan.supplier_ids()

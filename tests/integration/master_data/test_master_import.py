@@ -302,3 +302,25 @@ def test_semicolon_separated_csv_with_byte_order_mark_is_read(
     assert importer.import_bytes("fx", content, "fx.csv").rows == 1
     (rate,) = MasterDataRepository(engine).load().fx_rates
     assert (rate.currency, rate.rate_to_base) == ("USD", Decimal("0.92"))
+
+
+def test_a_lane_between_unknown_places_is_warned_about_by_row_not_refused(
+    engine: sa.Engine,
+) -> None:
+    importer = MasterDataImporter(
+        engine, ImportContext(base_currency="EUR", plant_location="DEHAM")
+    )
+    header = "origin,destination,mode,cost_per_kg,transit_days,co2e_kg_per_tkm,distance_km"
+    rows = "\n".join(
+        [
+            "CNSZX,DEHAM,sea,0.38,36,,",  # both places known: measured from coordinates
+            "XXQQQ,DEHAM,road,0.20,3,,",  # unknown place, no distance: cannot be measured
+            "XXQQQ,DEFRA,air,4.00,2,,950",  # unknown place, distance given: fine
+        ]
+    )
+    result = importer.import_bytes("lanes", f"{header}\n{rows}\n".encode(), "lanes.csv")
+    assert result.rows == 3 and MasterDataRepository(engine).count("lanes") == 3
+    assert result.warnings == (
+        "lanes.csv row 3: no coordinates for UN/LOCODE XXQQQ and no distance_km: "
+        "routing will leave this lane out until one is given",
+    )

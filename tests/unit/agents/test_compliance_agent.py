@@ -24,7 +24,7 @@ ALTERNATIVES: list[dict[str, Any]] = [
         "altman_z": 3.2,
         "certifications": [{"name": "ISO 9001", "expires_on": "2028-02-29"}],
     },
-    {"supplier_id": "SUP-SHENGDA", "approved": False, "esg_score": 45, "altman_z": 1.6},
+    {"supplier_id": "SUP-SHENGDA", "approved": False, "esg_score": 35, "altman_z": 1.6},
     {
         "supplier_id": "SUP-NORTE",
         "approved": True,
@@ -46,11 +46,17 @@ def decide(**changes: Any) -> ComplianceOutput:
     return ComplianceAgent().decide(ComplianceInput.model_validate(data))
 
 
-def test_six_week_delay_owes_three_percent_of_the_contract() -> None:
-    output = decide()
+def test_six_week_delay_owes_three_percent_of_the_delayed_deliveries() -> None:
+    output = decide(delayed_po_value="372000")
     assert output.damages is not None
-    assert output.damages.amount == Money.of("72000.00", "USD")
-    assert "damages owed 72000.00 USD" in output.decision.choice
+    assert output.damages.amount == Money.of("11160.00", "USD")
+    assert "damages owed 11160.00 USD" in output.decision.choice
+
+
+def test_without_the_delayed_value_nothing_is_charged_on_the_framework_contract() -> None:
+    output = decide()
+    assert output.damages is None  # not 3 % of the 2.4 M USD framework contract
+    assert "value of the delayed deliveries is not known" in output.damages_note
 
 
 def test_delayed_po_value_as_basis_and_cap() -> None:
@@ -63,7 +69,7 @@ def test_delayed_po_value_as_basis_and_cap() -> None:
 
 
 def test_force_majeure_means_no_damages() -> None:
-    output = decide(force_majeure=True)
+    output = decide(force_majeure=True, delayed_po_value="372000")
     assert output.damages is not None and output.damages.amount.amount == 0
     assert "force majeure" in output.damages_note
 
@@ -80,7 +86,7 @@ def test_each_excluded_alternative_carries_its_reasons() -> None:
     assert output.passed_suppliers == ["SUP-KOWALSKI"]
     assert output.excluded_suppliers["SUP-SHENGDA"] == [
         "supplier is not on the approved vendor list",
-        "ESG score 45 is below the minimum 50",
+        "ESG score 35 is below the minimum 40",
         "Altman Z 1.6 is in the distress zone (below 1.81)",
     ]
     assert output.excluded_suppliers["SUP-NORTE"] == ["certificate ISO 9001 expired on 2026-10-31"]
@@ -92,7 +98,7 @@ def test_decision_scores_every_alternative_and_fails_the_breached_guardrails() -
     scores = {a.option: a.score for a in decision.alternatives}
     assert scores == {"use SUP-KOWALSKI": 1.0, "use SUP-SHENGDA": 0.0, "use SUP-NORTE": 0.0}
     verdicts = {g.name: g.passed for g in decision.guardrails}
-    assert verdicts["ESG score at least 50"] is False
+    assert verdicts["ESG score at least 40"] is False
     assert verdicts["Altman Z outside the distress zone"] is False
     assert verdicts["certificates valid beyond 30 days"] is False
     assert verdicts["approved vendor list"] is False

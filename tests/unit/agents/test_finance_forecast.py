@@ -97,14 +97,14 @@ def test_multi_currency_payables_land_in_their_weeks_in_base_currency() -> None:
     assert delta["2026-W50"] == Decimal("6860")
 
 
-def test_total_recovery_cost_is_price_delta_plus_freight_minus_damages() -> None:
+def test_total_recovery_cost_is_price_delta_plus_freight_with_damages_apart() -> None:
     output = run()
     # goods: (3,680 + 7,000) − 9,200 = 1,480; freight 500; damages 1,000 USD = 920 EUR
     assert output.price_delta == Money.of("1480.00", "EUR")
     assert output.freight_delta == Money.of("500.00", "EUR")
     assert output.damages_recoverable == Money.of("920.00", "EUR")
-    assert output.total_recovery_cost == Money.of("1060.00", "EUR")
-    assert "recovery costs 1060.00 EUR" in output.decision.choice
+    assert output.total_recovery_cost == Money.of("1980.00", "EUR")  # damages not netted
+    assert "recovery costs 1980.00 EUR" in output.decision.choice
 
 
 def test_discount_is_declined_when_capital_costs_more() -> None:

@@ -207,22 +207,34 @@ LANES = [
 ]
 
 
-def test_transit_from_the_lanes_decides_whether_the_need_date_is_met() -> None:
+def test_a_faster_route_meets_the_need_date() -> None:
     suppliers = [supplier("FAR", location="CNSZX")]
     base = {"lanes": LANES, "plant_location": "DEHAM", "unit_weight_kg": {"MTR": "10"}}
-    # lead 30 + sea 36 = 66 days > 59: late by sea
-    by_sea = decide(
-        [offer("FAR", "10", lead_time_days=30)], suppliers, route_weights={"cost": 1}, **base
+    # lead 30 + sea 36 = 66 days > 59: late by sea, even though the mandate weighs only
+    # cost; by air 30 + 3 = 33 days. Each offer × route is a candidate, so air is taken.
+    for route_weights in ({"cost": 1}, {"time": 1}):
+        output = decide(
+            [offer("FAR", "10", lead_time_days=30)], suppliers, route_weights=route_weights, **base
+        )
+        assert split(output) == {"FAR": 1000}
+        allocation = output.plans[0].allocations[0]
+        assert allocation.transit_days == 3 and allocation.route_modes == ["air"]
+        assert allocation.days_late == 0
+        # freight 10 kg × 4.00 = 40 EUR per unit
+        assert allocation.unit_cost == Money.of("50.00", "EUR")
+        assert (
+            allocation.co2e_kg == Decimal("0.010") * 9200 * Decimal("0.602") * allocation.quantity
+        )
+
+
+def test_the_cheaper_route_wins_when_both_are_in_time() -> None:
+    suppliers = [supplier("FAR", location="CNSZX")]
+    base = {"lanes": LANES, "plant_location": "DEHAM", "unit_weight_kg": {"MTR": "10"}}
+    output = decide(
+        [offer("FAR", "10", lead_time_days=5)], suppliers, route_weights={"cost": 1}, **base
     )
-    assert split(by_sea) == {}
-    # by air: 30 + 3 = 33 days, freight 10 kg × 4.00 = 40 EUR per unit
-    by_air = decide(
-        [offer("FAR", "10", lead_time_days=30)], suppliers, route_weights={"time": 1}, **base
-    )
-    allocation = by_air.plans[0].allocations[0]
-    assert allocation.transit_days == 3
-    assert allocation.unit_cost == Money.of("50.00", "EUR")
-    assert allocation.co2e_kg == Decimal("0.010") * 9200 * Decimal("0.602") * allocation.quantity
+    allocation = output.plans[0].allocations[0]
+    assert allocation.route_modes == ["sea"]  # 5 + 36 = 41 days ≤ 59: no need to fly
 
 
 def test_agent_runs_on_plain_json_data() -> None:
@@ -259,9 +271,15 @@ def test_two_demand_lines_for_one_sku_are_refused() -> None:
         )
 
 
-def test_offer_in_a_currency_without_fx_rate_is_a_clear_error() -> None:
-    with pytest.raises(InvalidInput, match="no fx rate from JPY"):
-        decide([offer("S1", "1000", "JPY")])
+def test_an_offer_in_a_currency_without_rate_is_dropped_and_raised_not_fatal() -> None:
+    output = decide([offer("S1", "1000", "JPY"), offer("S2", "12")])
+    assert split(output) == {"S2": 1000}  # the plan goes on with the offers it can price
+    rejected = {r.supplier_id: r.reason for r in output.rejected_offers}
+    assert "no FX rate from JPY to EUR" in rejected["S1"]
+    assert [(g.kind, g.key, g.dropped) for g in output.data_gaps] == [
+        ("fx_rate", "JPY", "offer S1 for MTR")
+    ]
+    assert "Left out for missing reference data" in output.decision.rationale
 
 
 def test_lead_time_bound_of_the_mandate_is_checked() -> None:
@@ -269,3 +287,46 @@ def test_lead_time_bound_of_the_mandate_is_checked() -> None:
     guard = next(g for g in output.decision.guardrails if g.name == "lead time within 21 days")
     assert not guard.passed
     assert "S1 MTR 30 days" in guard.detail
+
+
+def test_when_nothing_is_in_time_the_less_late_option_wins_at_a_priced_penalty() -> None:
+    # need date in 59 days; nobody arrives by then. Allowed until 50 days later: LATE
+    # (10 EUR) lands 40 days late, SOON (10.50 EUR) 5 days late. Each day late costs
+    # Σw × days late / 50 per unit, so 5 % more per unit buys 35 days.
+    data = SourcingInput.model_validate(
+        {
+            "demands": [
+                {"sku": "MTR", "quantity": 100, "need_by": NEED, "latest_by": "2026-04-20"}
+            ],
+            "as_of": AS_OF,
+            "suppliers": [supplier("LATE"), supplier("SOON")],
+            "offers": [
+                offer("LATE", "10", lead_time_days=99),
+                offer("SOON", "10.50", lead_time_days=64),
+            ],
+        }
+    )
+    output = SourcingAgent().decide(data)
+    assert split(output) == {"SOON": 100}
+    assert output.plans[0].allocations[0].days_late == 5
+    assert "lateness penalty" in output.decision.rationale
+    need_date = next(g for g in output.decision.guardrails if g.name == "need date met")
+    assert not need_date.passed  # still late against the need date, and said so
+
+
+def test_a_lane_at_an_unknown_place_is_left_out_not_fatal() -> None:
+    lanes = [
+        *LANES,
+        {"origin": "XXQQQ", "destination": "DEHAM", "mode": "road", "cost_per_kg": "0.1",
+         "transit_days": 2},
+    ]  # fmt: skip
+    output = decide(
+        [offer("FAR", "10", lead_time_days=30)],
+        [supplier("FAR", location="CNSZX")],
+        lanes=lanes,
+        plant_location="DEHAM",
+        unit_weight_kg={"MTR": "10"},
+    )
+    assert split(output) == {"FAR": 1000}
+    assert [(g.kind, g.key) for g in output.data_gaps] == [("locode", "XXQQQ")]
+    assert "XXQQQ" in output.data_gaps[0].message

@@ -16,10 +16,12 @@ from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.master_repository import MasterDataRepository
 from procureflow.adapters.db.tables_master import MASTER_TABLES
 from procureflow.adapters.importers.tabular import read_tabular
+from procureflow.domain.locodes import has_coordinates
 from procureflow.domain.master import (
     Contract,
     ImportContext,
     ImportProblem,
+    Lane,
     MasterRecord,
     Offer,
     RowsRejected,
@@ -80,7 +82,7 @@ class MasterDataImporter:
             existing = _stored_keys(conn, kind)
             updated = sum(1 for r in records if record_key(r) in existing)
             self.repository.upsert(conn, kind, records, source=source)
-            warnings = self._warnings(conn, kind)
+            warnings = _row_warnings(records, source, rows_of) + self._warnings(conn, kind)
             self.audit.append(
                 conn,
                 stream=AUDIT_STREAM,
@@ -155,6 +157,29 @@ class MasterDataImporter:
                 )
         if problems:
             raise RowsRejected(source, problems)
+
+
+def _row_warnings(
+    records: list[MasterRecord], source: str, rows_of: dict[tuple[str, ...], int]
+) -> list[str]:
+    """Rows that import fine but that planning will have to leave out, each named.
+
+    A lane without ``distance_km`` between places whose coordinates are unknown cannot
+    be measured for CO2e, so routing skips it; saying so now is cheaper than finding out
+    during a disruption. The row is kept: a distance or the coordinates may follow.
+    """
+    found = []
+    for record in records:
+        if not isinstance(record, Lane) or record.extra.get("distance_km", "").strip():
+            continue
+        unknown = [c for c in (record.origin, record.destination) if not has_coordinates(c)]
+        if unknown:
+            row = rows_of.get(record_key(record), 0)
+            found.append(
+                f"{source} row {row}: no coordinates for UN/LOCODE {', '.join(unknown)} and "
+                "no distance_km: routing will leave this lane out until one is given"
+            )
+    return found
 
 
 def import_demo_master_data(importer: MasterDataImporter) -> list[ImportResult]:
