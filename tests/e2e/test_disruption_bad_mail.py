@@ -26,6 +26,16 @@ BAD_MAIL = {
         b"Content-Type: multipart/mixed\r\n\r\nno boundary at all\r\n",
         "boundary",
     ),
+    # a delay notice whose last part was cut in transit: the text part alone would read
+    # as a delay, but what arrived is not the whole mail
+    "cut-last-part": (
+        b"From: li.wei@huaxin-motors.example\r\nSubject: Delay\r\n"
+        b'Content-Type: multipart/mixed; boundary="k"\r\n\r\n'
+        b"--k\r\nContent-Type: text/plain\r\n\r\nMTR-7K5-400 is delayed by 3 weeks.\r\n"
+        b"--k\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+        b"\r\nJVBERi0xLjQKJ",
+        "broken mime structure",
+    ),
 }
 
 
