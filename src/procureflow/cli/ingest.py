@@ -64,7 +64,7 @@ def ingest_email(
         **output.model_dump(mode="json"),
         "playbook": None,
     }
-    if start_playbook and output.next_playbook:
+    if start_playbook and (output.next_playbook or output.needs_person):
         from procureflow.runtime.disruption_intake import start_from_mail
 
         with (context.engine if wait else context.client)() as svc:
@@ -112,7 +112,7 @@ def ingest_imap(
                 archive=quarantine,
             )
             started = None
-            if output.next_playbook:
+            if output.next_playbook or output.needs_person:
                 started = start_from_mail(svc, mail, output, file=source, actor="imap")
             readings.append(
                 {"source": source, **output.model_dump(mode="json"), "playbook": started}
@@ -159,6 +159,9 @@ def _show(r: dict[str, Any]) -> None:
     who = r["supplier_name"] or f"UNKNOWN SENDER ({r['sender_domain']})"
     console.print(f"[bold]{r['classification']}[/bold] from {who}", highlight=False)
     console.print(r["decision"]["rationale"], highlight=False)
+    exception = (r.get("playbook") or {}).get("exception")
+    if exception:
+        console.print(f"raised for a person: exception {exception['id']}", highlight=False)
     if r["delay"]:
         d = r["delay"]
         console.print(
