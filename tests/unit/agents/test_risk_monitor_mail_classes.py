@@ -249,3 +249,44 @@ def test_a_price_change_is_read_with_its_effective_date(
     assert out.price_change is not None
     assert out.price_change.percent == Decimal(pct)
     assert out.price_change.effective_date == effective
+
+
+# --- the same rules must not overreach ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Order no 4711: SEAL-MC-35 is delayed by 2 weeks.",
+        "We have not received the steel and SEAL-MC-35 is delayed by 2 weeks.",
+        "The SEAL-MC-35 due on 5 May 2027 is delayed by 2 weeks; we ship as soon as possible.",
+        "As Ms. Lee is out of the office, I write instead: SEAL-MC-35 is delayed by 2 weeks.",
+        "Da Frau Lang abwesend ist, schreibe ich Ihnen: SEAL-MC-35 verzögert sich um 2 Wochen.",
+    ],
+)
+def test_a_firm_delay_stays_a_delay_whatever_else_the_mail_says(body: str) -> None:
+    out = _read(body)
+    assert out.classification == "delay_notice" and not out.needs_person, out.scores
+    assert out.delay is not None and out.delay.days == 14
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The packing slip for the SEAL-MC-35 shipment of 27 November 2026 is attached.",
+        "Rest assured, the remaining SEAL-MC-35 will be shipped on 1 December 2026 as planned.",
+        "The team behind SEAL-MC-35 will visit you on 3 December 2026.",
+    ],
+)
+def test_everyday_words_near_a_date_are_not_a_delay(body: str) -> None:
+    out = _read(body)
+    assert out.classification == "other" and not out.needs_person, out.scores
+
+
+def test_a_new_confirmed_date_is_the_new_date() -> None:
+    out = _read(
+        "SEAL-MC-35 is delayed: the new confirmed date is 8 December 2026 instead of "
+        "1 December 2026."
+    )
+    assert out.delay is not None
+    assert (out.delay.original_date, out.delay.new_date) == (date(2026, 12, 1), date(2026, 12, 8))

@@ -61,10 +61,12 @@ class ClassScores:
 
 
 _CLAUSE_END = re.compile(
-    r"[,;:.!?()]|\s[-–—]\s|\b(?:but|however|aber|jedoch|mais|cependant)\b", re.I
+    r"[,;:.!?()]|\s[-–—]\s|\b(?:but|however|and|therefore|because|aber|jedoch|und|daher|"
+    r"deshalb|weil|mais|cependant|et|donc|car)\b",
+    re.I,
 )
-_NEGATION_REACH = 6
-"""Words a negation reaches forward: "we do not expect any further delay" (4)."""
+_NEGATION_REACH = 4
+"""Words a negation reaches forward: "we do not expect any further delay" (3)."""
 
 
 def negated(sentence: str, start: int, end: int) -> bool:

@@ -120,15 +120,30 @@ def _week(week: int, year_text: str | None, base: date) -> date | None:
     return None
 
 
+_ADJECTIVE_ORIGINAL = re.compile(
+    r"(?:confirmed|planned|scheduled|promised|geplant\w*|bestätigt\w*|prévue?s?|confirmée?s?)$",
+    re.IGNORECASE,
+)
+_ADJECTIVE_REACH = 12
+
+
 def _role(sentence: str, start: int, previous_end: int) -> tuple[DateRole, str]:
     window = sentence[previous_end:start]
-    best: tuple[int, DateRole, str] | None = None
-    for pattern, role in ((ORIGINAL_DATE_MARKERS, "original"), (NEW_DATE_MARKERS, "new")):
-        for match in pattern.finditer(window):
-            distance = len(window) - match.end()
-            if best is None or distance < best[0]:
-                best = (distance, role, match.group(0))  # type: ignore[assignment]
-    return (best[1], best[2]) if best else ("other", "")
+    news = list(NEW_DATE_MARKERS.finditer(window))
+    candidates: list[tuple[int, int, DateRole, re.Match[str]]] = [
+        (len(window) - m.end(), 0, "original", m) for m in ORIGINAL_DATE_MARKERS.finditer(window)
+    ] + [(len(window) - m.end(), 1, "new", m) for m in news]
+    if not candidates:
+        return "other", ""
+    # the nearest marker wins; on a tie the original one (checked first before)
+    _, _, role, marker = min(candidates, key=lambda c: (c[0], c[1]))
+    if (
+        role == "original"
+        and _ADJECTIVE_ORIGINAL.match(marker.group(0))
+        and any(0 <= marker.start() - n.end() <= _ADJECTIVE_REACH for n in news)
+    ):
+        role = "new"  # "the new confirmed date", "neuer geplanter Termin"
+    return role, marker.group(0)
 
 
 def mentions_date(sentence: str) -> bool:

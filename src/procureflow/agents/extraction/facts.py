@@ -24,6 +24,7 @@ from procureflow.agents.extraction.dates import FoundDate, find_dates
 from procureflow.agents.extraction.durations import Duration, find_durations
 from procureflow.agents.extraction.lexicon import (
     AUTO_REPLY,
+    AUTO_REPLY_BODY,
     BULK_MAIL,
     DELAY_CUES,
     EFFECTIVE_MARKERS,
@@ -157,7 +158,7 @@ def _split_unaffected(
 
 def _routine(subject: str, lines: Sequence[str]) -> str | None:
     """An out-of-office reply or bulk mail (newsletter): its delay words are no notice."""
-    if AUTO_REPLY.search(subject) or any(AUTO_REPLY.search(line) for line in lines[:3]):
+    if AUTO_REPLY.search(subject) or any(AUTO_REPLY_BODY.search(line) for line in lines[:3]):
         return "an automatic out-of-office reply"
     if any(BULK_MAIL.search(line) for line in lines):
         return "a newsletter or other bulk mail"

@@ -42,17 +42,21 @@ DELAY_CUES = _cues(
     (r"\b(?:new|revised|updated) ETA\b", 2.0),
     (r"\bcan (?:now )?only be (?:shipped|delivered|dispatched)\b", 1.5),
     (r"\breschedul\w*", 1.5),
-    (r"\bbehind(?: schedule| plan)?\b", 1.5),
+    (
+        r"\bbehind (?:schedule|plan)\b|\b(?:running|fallen|fell|falling|are|is)\s+(?:\w+\s+){0,3}behind\b",
+        1.5,
+    ),
     (r"\bunable to (?:deliver|ship)\b", 1.5),
     # relative wordings: "later than planned", "slips by a week", "5 days late"
     (r"\blater than (?:planned|expected|scheduled|agreed|confirmed|promised|originally)\b", 2.0),
-    (r"\bslip(?:s|ped|ping)?\b", 1.5),
+    (r"\b(?:slips|slipped|slipping|(?:will|would|could|may|might|to) slip)\b", 1.5),
     (r"\b(?:days?|weeks?|months?)(?: more)? (?:late|later|behind)\b", 1.5),
     (r"\bheld up\b", 1.0),
     # a partial delivery whose rest comes later
     (
         r"\b(?:remaining|remainder|rest|balance|outstanding)\b.{0,60}?"
-        r"\b(?:follow|follows|will be (?:delivered|shipped|dispatched)|later|back-?order)",
+        r"\b(?:follow(?:s|ing)?|later|back-?order\w*|"
+        r"will be (?:delivered|shipped|dispatched) (?:on|in|by|next|within|after|later))\b",
         2.0,
     ),
     (r"\bpartial (?:delivery|shipment)\b|\bonly part of\b", 1.0),
@@ -185,7 +189,7 @@ EFFECTIVE_MARKERS = re.compile(
 )
 
 NEGATION = re.compile(
-    r"(?:n[’']t|\b(?:no|not|never|without|nor|"
+    r"(?:n[’']t|\bno(?!\.?\s*[\d#:])|\b(?:not|never|without|nor|"
     r"kein|keine|keinen|keiner|keinerlei|ohne|nicht|"
     r"aucun|aucune|sans|pas|ni))\b",
     _I,
@@ -203,18 +207,20 @@ NEGATED_AFTER = re.compile(
     r"^.{0,40}?\b(?:(?:is|are|was|were) not (?:expected|anticipated|foreseen|likely)|"
     r"(?:ist|sind) nicht (?:zu erwarten|absehbar|geplant)|"
     r"n'est pas (?:à )?prévue?|ne sont pas (?:à )?prévue?s|n'est pas à prévoir|"
-    r"ne sera pas|n'est pas attendue?)",
+    r"ne sera pas|n'est pas attendue?|"
+    r"as (?:planned|scheduled|agreed|confirmed|promised)|on time|wie (?:geplant|vereinbart|bestätigt)|"
+    r"termingerecht|pünktlich|comme prévu|dans les délais)",
     _I,
 )
 """A cue taken back after it ("a delay is not expected")."""
 
 HEDGES = re.compile(
-    r"\b(?:may|might|could|possibl[ey]|potential(?:ly)?|risk|perhaps|"
+    r"(?-i:\bmay\b)|\b(?:might|could|(?<!as soon as )(?<!if )possibl[ey]|potential(?:ly)?|risk|perhaps|"
     r"unsure|uncertain|cannot rule out|can't rule out|not (?:yet )?(?:able|in a position) to confirm|cannot (?:yet )?confirm|"
     r"can't (?:yet )?confirm|unable to confirm|"
     r"könnte\w*|möglicherweise|eventuell|evtl|unter umständen|risiko|voraussichtlich nicht|"
     r"(?:nicht|noch nicht) bestätigen|nicht zusagen|nicht ausschließen|"
-    r"pourrai\w*|pourra|possible(?:ment)?|éventuel\w*|risque|pas exclure|"
+    r"pourrai(?:t|ent)|(?<!as soon as )(?<!if )(?<!dès que )(?<!tôt )(?<!si )possible(?:ment)?|éventuel\w*|risque|pas exclure|"
     r"pas en mesure de confirmer|pas (?:encore )?confirmer|ne pouvons pas (?:encore )?confirmer)\b",
     _I,
 )
@@ -230,13 +236,22 @@ UNCERTAIN_DELIVERY = re.compile(
 """With a hedge, the words that make it a possible delay for a person to look at."""
 
 AUTO_REPLY = re.compile(
-    r"\b(?:out of (?:the )?office|automatic reply|auto-?reply|autoreply|away from the office|"
-    r"on (?:annual |parental )?leave until|"
-    r"abwesenheitsnotiz|automatische antwort|nicht im büro|außer haus|abwesend|"
-    r"réponse automatique|absente? du bureau|en congés? jusqu)",
+    r"\b(?:out of (?:the )?office|automatic reply|auto-?reply|autoreply|"
+    r"abwesenheitsnotiz|automatische antwort|abwesend|"
+    r"réponse automatique|absence du bureau|absent(?:e)? du bureau)",
     _I,
 )
-"""An out-of-office reply: never a supplier's notice, whatever delay words it has."""
+"""An out-of-office reply by its subject."""
+
+AUTO_REPLY_BODY = re.compile(
+    r"\bI(?: am|'m|’m| will be) (?:currently |now )?(?:out of (?:the )?office|away from (?:the|my) "
+    r"(?:office|desk)|on (?:\w+ )?leave|on holiday|on vacation)|"
+    r"\bich bin\b.{0,60}?\b(?:nicht im büro|abwesend|außer haus|im urlaub)|"
+    r"\bje suis\b.{0,40}?\b(?:absente?|en congés?|en vacances)",
+    _I,
+)
+"""The writer's own out-of-office words: never a supplier's notice, whatever delay
+words follow ("replies may be delayed")."""
 
 BULK_MAIL = re.compile(
     r"\b(?:unsubscribe|opt[ -]out|you (?:receive|are receiving) this (?:e-?mail|message|newsletter)|"
@@ -254,6 +269,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
 
 __all__ = [
     "AUTO_REPLY",
+    "AUTO_REPLY_BODY",
     "BULK_MAIL",
     "CLASS_THRESHOLD",
     "DELAY_CUES",
