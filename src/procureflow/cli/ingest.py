@@ -159,9 +159,6 @@ def _show(r: dict[str, Any]) -> None:
     who = r["supplier_name"] or f"UNKNOWN SENDER ({r['sender_domain']})"
     console.print(f"[bold]{r['classification']}[/bold] from {who}", highlight=False)
     console.print(r["decision"]["rationale"], highlight=False)
-    exception = (r.get("playbook") or {}).get("exception")
-    if exception:
-        console.print(f"raised for a person: exception {exception['id']}", highlight=False)
     if r["delay"]:
         d = r["delay"]
         console.print(
@@ -187,7 +184,14 @@ def _show(r: dict[str, Any]) -> None:
         console.print(table)
     started = r.get("playbook")
     if started:
-        if started["duplicate"]:
+        exception = started.get("exception")
+        if exception:
+            again = "" if exception["created"] else " (raised before: bumped)"
+            console.print(
+                f"no playbook started; raised for a person as exception {exception['id']}{again}",
+                highlight=False,
+            )
+        elif started["duplicate"]:
             console.print("this mail was ingested before: nothing started", highlight=False)
         else:
             console.print(
