@@ -290,3 +290,31 @@ def test_a_new_confirmed_date_is_the_new_date() -> None:
     )
     assert out.delay is not None
     assert (out.delay.original_date, out.delay.new_date) == (date(2026, 12, 1), date(2026, 12, 8))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Could you please confirm receipt of SEAL-MC-35 delivered on 20 November 2026?",
+        "Könnten Sie uns den Liefertermin für SEAL-MC-35 bestätigen?",
+        "Pourriez-vous confirmer la date de livraison de SEAL-MC-35 ?",
+        "We could deliver SEAL-MC-35 earlier if you wish.",
+    ],
+)
+def test_polite_requests_and_offers_are_not_possible_delays(body: str) -> None:
+    out = _read(body)
+    assert out.classification == "other" and not out.needs_person
+
+
+@pytest.mark.parametrize(
+    ("body", "days"),
+    [
+        ("SEAL-MC-35 shipment is late by 4 days.", 4),
+        ("SEAL-MC-35 will not arrive before 15 December 2026 (originally 8 December 2026).", 7),
+        ("SEAL-MC-35 nicht vor dem 15.12.2026 möglich, ursprünglich 08.12.2026.", 7),
+    ],
+)
+def test_a_delay_said_as_lateness_or_a_later_date_is_read(body: str, days: int) -> None:
+    out = _read(body)
+    assert out.classification == "delay_notice" and out.delay is not None
+    assert out.delay.days == days

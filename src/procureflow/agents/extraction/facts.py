@@ -174,16 +174,15 @@ def _date_shift(scores: ClassScores, lines: Sequence[str], language: str, base: 
     """A date moved later ("originally 4 December … now 18 December") is delay evidence,
     whatever words carry it. "From D1 to D2" alone is a period (a holiday closure), not
     a date moved: both dates need a marker of their own."""
-    original: FoundDate | None = None
+    first: dict[str, tuple[FoundDate, str]] = {}
     for line in lines:
         for found in find_dates(line, language=language, base=base):
-            if _RANGE_WORDS.match(found.marker):
-                continue
-            if found.role == "original" and original is None:
-                original = found
-            elif found.role == "new" and original is not None and found.value > original.value:
-                add_delay_evidence(scores, line, 2.0)
-                return
+            if found.role != "other" and not _RANGE_WORDS.match(found.marker):
+                first.setdefault(found.role, (found, line))
+    if "original" in first and "new" in first:
+        (original, _), (new, line) = first["original"], first["new"]
+        if new.value > original.value:
+            add_delay_evidence(scores, line, 2.0)
 
 
 def _delay_words(sentence: str) -> bool:

@@ -52,6 +52,7 @@ DELAY_CUES = _cues(
     (r"\b(?:slips|slipped|slipping|(?:will|would|could|may|might|to) slip)\b", 1.5),
     (r"\b(?:days?|weeks?|months?)(?: more)? (?:late|later|behind)\b", 1.5),
     (r"\bheld up\b", 1.0),
+    (r"\b(?:is|are|was|were|be|running|arrives?|arriving|ships?|shipping) (?:\w+ )?late\b", 1.5),
     # a partial delivery whose rest comes later
     (
         r"\b(?:remaining|remainder|rest|balance|outstanding)\b.{0,60}?"
@@ -167,16 +168,17 @@ ORIGINAL_DATE_MARKERS = re.compile(
 # date ("from D1 to D2", "von KW 49 auf KW 51") is read in :mod:`dates`.
 NEW_DATE_MARKERS = re.compile(
     r"\b(?:new|revised|updated|postponed (?:to|until)|moved to|pushed back to|delayed (?:to|until)|"
-    r"shifted to|slip(?:s|ped)? to|rescheduled (?:to|for)|not before|until|earliest|"
+    r"shifted to|slip(?:s|ped)? to|rescheduled (?:to|for)|not (?:\w+ ){0,2}(?:before|until)|until|"
+    r"earliest|"
     r"estimated|expected|expect|expects|ETA|now (?:expected|scheduled|planned|due|on|for|by)|"
     r"nun (?:am|zum|für)|jetzt (?:am|zum|für)|"
     r"only be (?:shipped|delivered|dispatched)(?: on)?|"
     r"(?:will|can|could|shall) (?:now |only |then )?(?:be )?"
     r"(?:ship|shipped|deliver|delivered|dispatch|dispatched|arrive|ready|follow|leave)(?: on| by)?|"
     r"neu(?:e[rn]?)?|auf den|auf die|in die|verschiebt sich(?: auf| zum)?|verschoben auf|"
-    r"verzögert sich auf|voraussichtlich|frühestens|erst am|erst zum|"
+    r"verzögert sich auf|voraussichtlich|frühestens|erst am|erst zum|nicht vor(?: dem)?|"
     r"nouvelle|reportée? (?:au|à)|décalée? (?:au|à)|retardée? (?:au|à)|désormais|à présent|"
-    r"au plus tôt|jusqu'au|jusqu’au|sera (?:livrée?s?|expédiée?s?)(?: le| au)?)\b",
+    r"au plus tôt|pas avant (?:le )?|jusqu'au|jusqu’au|sera (?:livrée?s?|expédiée?s?)(?: le| au)?)\b",
     _I,
 )
 
@@ -215,22 +217,23 @@ NEGATED_AFTER = re.compile(
 """A cue taken back after it ("a delay is not expected")."""
 
 HEDGES = re.compile(
-    r"(?-i:\bmay\b)|\b(?:might|could|(?<!as soon as )(?<!if )possibl[ey]|potential(?:ly)?|risk|perhaps|"
+    r"(?-i:\bmay\b)(?!\s+(?:we|i)\b)|\b(?:might|could(?!\s+(?:you|we|i)\b)|(?<!as soon as )(?<!if )possibl[ey]|potential(?:ly)?|risk|perhaps|"
     r"unsure|uncertain|cannot rule out|can't rule out|not (?:yet )?(?:able|in a position) to confirm|cannot (?:yet )?confirm|"
     r"can't (?:yet )?confirm|unable to confirm|"
-    r"könnte\w*|möglicherweise|eventuell|evtl|unter umständen|risiko|voraussichtlich nicht|"
+    r"könnte(?:n|st)?(?!\s+(?:sie|wir|ich)\b)|möglicherweise|eventuell|evtl|unter umständen|risiko|voraussichtlich nicht|"
     r"(?:nicht|noch nicht) bestätigen|nicht zusagen|nicht ausschließen|"
-    r"pourrai(?:t|ent)|(?<!as soon as )(?<!if )(?<!dès que )(?<!tôt )(?<!si )possible(?:ment)?|éventuel\w*|risque|pas exclure|"
+    r"pourrai(?:t|ent)(?!-(?:vous|nous))|(?<!as soon as )(?<!if )(?<!dès que )(?<!tôt )(?<!si )possible(?:ment)?|éventuel\w*|risque|pas exclure|"
     r"pas en mesure de confirmer|pas (?:encore )?confirmer|ne pouvons pas (?:encore )?confirmer)\b",
     _I,
 )
 """Words that make a statement about a delivery uncertain."""
 
 UNCERTAIN_DELIVERY = re.compile(
-    r"\b(?:(?:delivery|ship(?:ping)?|dispatch|arrival) (?:date|time)|deliver\w*|shipments?|"
-    r"vessel|late|delay\w*|affected|"
-    r"liefer\w*|versand\w*|termin\w*|verzög\w*|versp[äa]t\w*|betroffen|"
-    r"livraison|expédition|retard\w*|affectée?s?|impactée?s?)\b",
+    r"\b(?:(?:delivery|ship(?:ping)?|dispatch|arrival|departure) (?:date|time|week)|ETA|"
+    r"vessel|late|delay\w*|affected|miss(?:es|ed)?|"
+    r"liefertermin\w*|lieferdatum|versandtermin\w*|termin\w*|verzög\w*|versp[äa]t\w*|betroffen|"
+    r"date de livraison|date d'expédition|date d’expédition|délai\w*|retard\w*|"
+    r"affectée?s?|impactée?s?)\b",
     _I,
 )
 """With a hedge, the words that make it a possible delay for a person to look at."""
