@@ -9,7 +9,7 @@ newest message decides. It ends where the earlier mail begins:
   wrapped over two lines);
 * a separator: "---------- Forwarded message ----------", "-----Original Message-----",
   "Weitergeleitete Nachricht", "Ursprüngliche Nachricht", "Message transféré",
-  "Message d'origine";
+  "Message d'origine", "Begin forwarded message:" and its German and French forms;
 * a header block as mail programs write it above the earlier mail: "From:" / "Von:" /
   "De :" followed within a few lines by "Sent:" / "Date:" / "Gesendet:" / "Datum:" /
   "Envoyé :".
@@ -30,8 +30,9 @@ _ATTRIBUTION = re.compile(
 )
 _ATTRIBUTION_START = re.compile(r"^\s*(?:On|Am|Le)\s.+", re.IGNORECASE)
 _FORWARD_SEPARATOR = re.compile(
-    r"^\s*-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée])"
-    r"\s*-*\s*$",
+    r"^\s*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée])"
+    r"\s*-*|Begin forwarded message\s*:|Anfang der weitergeleiteten Nachricht\s*:|"
+    r"Début du message réexpédié\s*:)\s*$",
     re.IGNORECASE,
 )
 _REPLY_SEPARATOR = re.compile(
