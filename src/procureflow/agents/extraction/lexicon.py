@@ -52,6 +52,11 @@ DELAY_CUES = _cues(
     (r"\b(?:slips|slipped|slipping|(?:will|would|could|may|might|to) slip)\b", 1.5),
     (r"\b(?:days?|weeks?|months?)(?: more)? (?:late|later|behind)\b", 1.5),
     (r"\bheld up\b", 1.0),
+    (
+        r"\b(?:days?|weeks?|months?) (?:out|off|after|beyond|past|behind) (?:from |of )?"
+        r"(?:the |our |your )?(?:\w+ )?(?:date|schedule|plan|deadline|slot)\b",
+        1.5,
+    ),
     (r"\b(?:is|are|was|were|be|running|arrives?|arriving|ships?|shipping) (?:\w+ )?late\b", 1.5),
     # a partial delivery whose rest comes later
     (
@@ -73,6 +78,7 @@ DELAY_CUES = _cues(
         1.5,
     ),
     (r"\berst\b.{0,60}?\bspäter\b", 1.0),
+    (r"\bspäter (?:als )?(?:geplant|zugesagt|vereinbart|bestätigt)\w*", 1.5),
     (r"\bim (?:liefer)?verzug\b|\bim rückstand\b", 1.5),
     (
         r"\b(?:restlichen?|restmenge|rest|restlieferung)\b.{0,60}?\b(?:folg\w*|später|nachgeliefert)",
@@ -108,6 +114,7 @@ PRICE_CUES = _cues(
         2.0,
     ),
     (r"\bprices?\b.{0,100}?\d+(?:[.,]\d+)?\s?%|\d+(?:[.,]\d+)?\s?%.{0,100}?\bprices?\b", 1.5),
+    (r"\b(?:higher|increased) (?:unit |list )?prices?\b", 1.5),
     # German
     (r"\bpreis(?:erhöhung|anpassung|änderung|steigerung)\w*", 2.5),
     (r"\bneue[rn]? (?:stück)?preis\w*", 1.5),
@@ -115,6 +122,7 @@ PRICE_CUES = _cues(
     (r"\bpreise\b.{0,160}(?:erhöh|steig|anheb|anpass)\w*", 2.0),
     (r"\b(?:erhöh|steiger|anheb|anpass)\w*\b.{0,80}\b(?:preise?|tarife?)\b", 2.0),
     (r"\b(?:erhöh|steig|anheb|anpass|aufschlag|zuschlag)\w*\b.{0,40}?\d+(?:[.,]\d+)?\s?%", 2.0),
+    (r"\b(?:höher|teurer|erhöht)\w*\s+(?:stück|listen)?preis\w*", 2.0),
     (
         r"\bpreise?s?\b.{0,100}?\bum \d+(?:[.,]\d+)?\s?%|\bum \d+(?:[.,]\d+)?\s?%.{0,100}?\bpreise?\b",
         1.5,
@@ -130,6 +138,7 @@ PRICE_CUES = _cues(
     (r"\bsurco[uû]t\b", 1.5),
     (r"\b(?:augment|hausse|relev|major)\w*\b.{0,40}?\d+(?:[.,]\d+)?\s?%", 2.0),
     (r"\b(?:prix|tarifs?)\b.{0,100}?\d+(?:[.,]\d+)?\s?%", 1.5),
+    (r"\b(?:prix|tarifs?) (?:plus élevés?|majorés?|augmentés?)", 2.0),
 )
 
 UNAFFECTED = re.compile(
@@ -217,13 +226,21 @@ NEGATED_AFTER = re.compile(
 """A cue taken back after it ("a delay is not expected")."""
 
 HEDGES = re.compile(
-    r"(?-i:\bmay\b)(?!\s+(?:we|i)\b)|\b(?:might|could(?!\s+(?:you|we|i)\b)|(?<!as soon as )(?<!if )possibl[ey]|potential(?:ly)?|risk|perhaps|"
-    r"unsure|uncertain|cannot rule out|can't rule out|not (?:yet )?(?:able|in a position) to confirm|cannot (?:yet )?confirm|"
-    r"can't (?:yet )?confirm|unable to confirm|"
-    r"könnte(?:n|st)?(?!\s+(?:sie|wir|ich)\b)|möglicherweise|eventuell|evtl|unter umständen|risiko|voraussichtlich nicht|"
-    r"(?:nicht|noch nicht) bestätigen|nicht zusagen|nicht ausschließen|"
-    r"pourrai(?:t|ent)(?!-(?:vous|nous))|(?<!as soon as )(?<!if )(?<!dès que )(?<!tôt )(?<!si )possible(?:ment)?|éventuel\w*|risque|pas exclure|"
-    r"pas en mesure de confirmer|pas (?:encore )?confirmer|ne pouvons pas (?:encore )?confirmer)\b",
+    # English ("may" in lower case only: "May 2027" is a month; "could you" is a request)
+    r"(?-i:\bmay\b)(?!\s+(?:we|i)\b)|"
+    r"\b(?:might|could(?!\s+(?:you|we|i)\b)|(?<!as soon as )(?<!if )possibl[ey]|"
+    r"potential(?:ly)?|risk|perhaps|unsure|uncertain|unclear|not sure|"
+    r"cannot rule out|can't rule out|not (?:yet )?(?:able|in a position) to confirm|"
+    r"(?:cannot|can't|can not|unable to) (?:yet )?(?:confirm|say|tell|guarantee|promise)|"
+    # German
+    r"könnte(?:n|st)?(?!\s+(?:sie|wir|ich)\b)|möglicherweise|eventuell|evtl|unter umständen|"
+    r"risiko|voraussichtlich nicht|nicht sicher|unklar|nicht ausschließen|"
+    r"(?:noch )?nicht (?:bestätigen|zusagen|sagen|garantieren|versprechen)|"
+    # French
+    r"pourrai(?:t|ent)(?!-(?:vous|nous))|"
+    r"(?<!as soon as )(?<!if )(?<!dès que )(?<!tôt )(?<!si )possible(?:ment)?|éventuel\w*|"
+    r"risque|pas exclure|pas sûrs?|incertaine?s?|pas en mesure de confirmer|"
+    r"pas (?:encore )?(?:confirmer|dire|garantir|promettre))\b",
     _I,
 )
 """Words that make a statement about a delivery uncertain."""
