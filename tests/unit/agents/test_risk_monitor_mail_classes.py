@@ -318,3 +318,36 @@ def test_a_delay_said_as_lateness_or_a_later_date_is_read(body: str, days: int) 
     out = _read(body)
     assert out.classification == "delay_notice" and out.delay is not None
     assert out.delay.days == days
+
+
+def test_a_duration_beyond_the_agreed_date_is_a_delay() -> None:
+    out = _read("SEAL-MC-35 will come about 9 days after the agreed date.")
+    assert out.classification == "delay_notice" and out.delay is not None
+    assert out.delay.days == 9
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ab 01.03.2027 berechnen wir für SEAL-MC-35 einen um 3 % höheren Stückpreis.",
+        "From 1 March 2027 a higher unit price applies to SEAL-MC-35: plus 3 %.",
+    ],
+)
+def test_a_higher_price_is_a_price_change(body: str) -> None:
+    out = _read(body)
+    assert out.classification == "price_change" and out.price_change is not None
+    assert out.price_change.percent == Decimal(3)
+    assert out.price_change.effective_date == date(2027, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We can't tell yet if SEAL-MC-35 will make its delivery date.",
+        "Ob SEAL-MC-35 den Liefertermin hält, können wir noch nicht sagen.",
+        "Nous ne pouvons pas encore garantir la date de livraison de SEAL-MC-35.",
+    ],
+)
+def test_not_knowing_yet_goes_to_a_person(body: str) -> None:
+    out = _read(body)
+    assert out.needs_person and out.classification == "other"
