@@ -26,6 +26,16 @@ BAD_MAIL = {
         b"Content-Type: multipart/mixed\r\n\r\nno boundary at all\r\n",
         "boundary",
     ),
+    # a delay notice whose last part was cut in transit: the text part alone would read
+    # as a delay, but what arrived is not the whole mail
+    "cut-last-part": (
+        b"From: li.wei@huaxin-motors.example\r\nSubject: Delay\r\n"
+        b'Content-Type: multipart/mixed; boundary="k"\r\n\r\n'
+        b"--k\r\nContent-Type: text/plain\r\n\r\nMTR-7K5-400 is delayed by 3 weeks.\r\n"
+        b"--k\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+        b"\r\nJVBERi0xLjQKJ",
+        "broken mime structure",
+    ),
 }
 
 
@@ -99,3 +109,26 @@ def test_a_delay_notice_starts_the_playbook_once(
     again = runner.invoke(cli, ["ingest", "email", str(path)])
     assert again.exit_code == 0 and "ingested before: nothing started" in again.output
     assert len(runtime.instances.list_instances()) == 1
+
+
+def test_a_possible_delay_is_raised_for_a_person_and_starts_no_playbook(
+    cli: typer.Typer, runtime: Services, tmp_path: Path
+) -> None:
+    path = tmp_path / "maybe.eml"
+    path.write_bytes(
+        b"From: Li Wei <li.wei@huaxin-motors.example>\r\nSubject: Vessel space\r\n"
+        b"Date: Mon, 23 Nov 2026 09:00:00 +0800\r\n\r\n"
+        b"Dear Ms. Berger, the MTR-7K5-400 on PO-2026-0412 might miss the vessel;\r\n"
+        b"the shipping line has not confirmed our space yet.\r\n"
+    )
+    result = runner.invoke(cli, ["ingest", "email", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["classification"] == "other" and body["needs_person"] is True
+    raised = body["playbook"]["exception"]
+    assert raised["created"] and body["playbook"]["started"] == []
+    assert runtime.instances.list_instances() == []
+    human = runner.invoke(cli, ["ingest", "email", str(path)])
+    assert human.exit_code == 0
+    said = " ".join(human.output.split())
+    assert f"raised for a person as exception {raised['id']} (raised before" in said

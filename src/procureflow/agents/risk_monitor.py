@@ -143,6 +143,8 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
                 c: (1.0 if c == reading.classification else 0.0) for c in CLASSES
             }
             class_evidence: dict[str, list[str]] = {reading.classification: reading.evidence_lines}
+            uncertain: str | None = None
+            routine: str | None = None
         else:
             domain = _sender_domain(data.sender)
             supplier = master.supplier_for_domain(domain) if domain else None
@@ -152,8 +154,12 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
                 reading = reading_from_llm(self.llm, data, facts, master, as_of, fallback=reading)
             language = facts.language
             unaffected = list(facts.unaffected_skus)
+            uncertain = facts.needs_person
+            routine = facts.routine
             scores = {str(k): v for k, v in facts.scores.scores.items()}
             class_evidence = {str(k): v for k, v in facts.scores.evidence.items()}
+        if reading.classification != "other":
+            uncertain = None  # the reading is a notice after all (a model may say so)
         weak = [i for i in reading.items if i.match != "llm" and i.score < self.min_sku_match_score]
         reading.items = [i for i in reading.items if i not in weak]
         delay = work_out_delay(reading, as_of) if reading.classification == "delay_notice" else None
@@ -164,8 +170,40 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
             f"{self.min_sku_match_score}"
             for i in weak
         )
+        confidence_checks: list[GuardrailCheck] = []
+        note = ""
+        if data.notice is None:
+            confidence_checks.append(
+                GuardrailCheck(
+                    name="mail read with confidence",
+                    passed=uncertain is None,
+                    detail=(
+                        f"may speak of a delay the rules cannot read with confidence: "
+                        f"{uncertain!r}; a person must read it"
+                        if uncertain
+                        else f"not a notice: {routine}"
+                        if routine
+                        else "no uncertain wording about a delivery"
+                    ),
+                )
+            )
+            if uncertain:
+                note = (
+                    " It may speak of a delay that cannot be read with confidence"
+                    f" ({uncertain!r}): a person must read it."
+                )
         decision = self._decision(
-            data, reading, scores, class_evidence, supplier, domain, delay, impacts, weak_note
+            data,
+            reading,
+            scores,
+            class_evidence,
+            supplier,
+            domain,
+            delay,
+            impacts,
+            weak_note,
+            extra=confidence_checks,
+            note=note,
         )
         return RiskMonitorOutput(
             decision=decision,
@@ -189,6 +227,8 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
             reason=reading.reason,
             force_majeure=reading.force_majeure,
             price_change=reading.price_change,
+            needs_person=uncertain is not None,
+            needs_person_because=uncertain,
             as_of=as_of,
             impacts=impacts,
             severity=severity,
@@ -231,6 +271,9 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
         delay: DelayFacts | None,
         impacts: Sequence[ImpactProjection],
         weak_note: str = "",
+        *,
+        extra: Sequence[GuardrailCheck] = (),
+        note: str = "",
     ) -> Decision:
         choice = reading.classification
         alternatives = [
@@ -278,6 +321,7 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
             )
         if reading.llm_check is not None:
             guardrails.append(reading.llm_check)
+        guardrails.extend(extra)
         kind = "portal event" if data.notice is not None else "email"
         source = f"{kind} {data.message_id or data.sender or '-'}"
         evidence = [
@@ -303,7 +347,7 @@ class RiskMonitorAgent(Agent[RiskMonitorInput, RiskMonitorOutput]):
             alternatives=alternatives,
             guardrails=guardrails,
             evidence=evidence,
-            rationale=_rationale(choice, supplier, domain, reading, delay, impacts),
+            rationale=_rationale(choice, supplier, domain, reading, delay, impacts) + note,
             confidence=round(scores[choice] / total, 3) if reading.extraction != "llm" else None,
         )
 

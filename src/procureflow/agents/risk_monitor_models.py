@@ -134,6 +134,16 @@ class RiskMonitorOutput(AgentOutput):
     reason: str | None
     force_majeure: bool
     price_change: PriceChangeFacts | None
+    needs_person: bool = Field(
+        default=False,
+        description=(
+            "the mail may speak of a delay that cannot be read with confidence: the intake "
+            "raises it as an exception for a person instead of letting it pass as other mail"
+        ),
+    )
+    needs_person_because: str | None = Field(
+        default=None, description="the words that make the mail uncertain"
+    )
     as_of: date
     impacts: list[ImpactProjection]
     severity: Severity | None

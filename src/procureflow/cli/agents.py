@@ -9,6 +9,7 @@ from rich.table import Table
 
 from procureflow.cli.output import JsonOption, console, emit, one_line_errors
 from procureflow.evaluation import CorpusReport, evaluate_corpus, evaluate_kind
+from procureflow.evaluation.report import Confusion
 
 app = typer.Typer(no_args_is_help=True, help="The agents: how well they decide.")
 
@@ -21,6 +22,8 @@ def _show(report: CorpusReport) -> None:
         for score in kind.fields:
             table.add_row(score.field, f"{score.precision:.3f}", f"{score.recall:.3f}")
         console.print(table)
+        if kind.confusion is not None:
+            _show_confusion(kind.confusion)
         for t in kind.targets:
             mark = "met" if t.met else "NOT MET"
             console.print(f"  {t.name}: {t.value:.4f} (target ≥ {t.target}) {mark}")
@@ -31,6 +34,17 @@ def _show(report: CorpusReport) -> None:
                 markup=False,
                 highlight=False,
             )
+
+
+def _show_confusion(confusion: Confusion) -> None:
+    table = Table(title="classes: expected (rows) × read (columns)")
+    table.add_column("expected")
+    for label in confusion.labels:
+        table.add_column(label, justify="right")
+    for expected in confusion.labels:
+        row = confusion.counts.get(expected, {})
+        table.add_row(expected, *(str(row.get(read, 0) or "") for read in confusion.labels))
+    console.print(table)
 
 
 @app.command("eval")

@@ -64,7 +64,7 @@ def ingest_email(
         **output.model_dump(mode="json"),
         "playbook": None,
     }
-    if start_playbook and output.next_playbook:
+    if start_playbook and (output.next_playbook or output.needs_person):
         from procureflow.runtime.disruption_intake import start_from_mail
 
         with (context.engine if wait else context.client)() as svc:
@@ -112,7 +112,7 @@ def ingest_imap(
                 archive=quarantine,
             )
             started = None
-            if output.next_playbook:
+            if output.next_playbook or output.needs_person:
                 started = start_from_mail(svc, mail, output, file=source, actor="imap")
             readings.append(
                 {"source": source, **output.model_dump(mode="json"), "playbook": started}
@@ -184,7 +184,14 @@ def _show(r: dict[str, Any]) -> None:
         console.print(table)
     started = r.get("playbook")
     if started:
-        if started["duplicate"]:
+        exception = started.get("exception")
+        if exception:
+            again = "" if exception["created"] else " (raised before: bumped)"
+            console.print(
+                f"no playbook started; raised for a person as exception {exception['id']}{again}",
+                highlight=False,
+            )
+        elif started["duplicate"]:
             console.print("this mail was ingested before: nothing started", highlight=False)
         else:
             console.print(

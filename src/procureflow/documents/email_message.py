@@ -31,6 +31,9 @@ DEFAULT_MAX_EMAIL_BYTES = 25 * 1024 * 1024
 """25 MiB: the usual limit of mail servers; a larger message is refused unread."""
 
 _FATAL_DEFECTS = (
+    # a multipart whose closing boundary never comes was cut in transit: its last part is
+    # incomplete, and what is left of it must not be read as the supplier's message
+    mail_errors.CloseBoundaryNotFoundDefect,
     mail_errors.NoBoundaryInMultipartDefect,
     mail_errors.StartBoundaryNotFoundDefect,
     mail_errors.MultipartInvariantViolationDefect,

@@ -1,7 +1,9 @@
 """From a read supplier mail to the event that starts its playbook.
 
 A delay notice becomes ``supplier.delay_notice`` (supply-disruption playbook), a price
-change ``supplier.price_changed`` (price-change playbook); other mail starts nothing.
+change ``supplier.price_changed`` (price-change playbook); other mail starts nothing,
+except a mail that may speak of a delay but could not be read with confidence
+(``needs_person``): it is raised as an exception for a person, never dropped as other.
 The event carries the Risk Monitor's reading, so the playbook does not read the mail
 again, and is identified by the mail's SHA-256: the same mail ingested twice (CLI, API,
 IMAP) starts one playbook. A mail from an unknown sender still starts the playbook,
@@ -20,12 +22,14 @@ from procureflow.domain.cloudevents import new_event
 from procureflow.errors import InvalidInput, NotFound
 from procureflow.runtime.dispatch import EventDispatcher
 from procureflow.runtime.disruption_links import verify_rfq
+from procureflow.runtime.exception_functions import exception_queue
 from procureflow.runtime.services import Services
 
 MAIL_SOURCE = "procureflow/inbox/email"
 RFQ_SOURCE = "procureflow/rfq"
 ANSWERS = ("confirmed", "declined")
 EVENT_TYPES = {"delay_notice": "supplier.delay_notice", "price_change": "supplier.price_changed"}
+NEEDS_PERSON_REASON = "mail.needs_person"
 
 
 def mail_event(
@@ -59,7 +63,15 @@ def start_from_mail(
     """Ingest the mail's event (if any); what was started, for the CLI's and API's answer."""
     event = mail_event(mail, reading, file=file)
     if event is None:
-        return {"event": None, "duplicate": False, "started": [], "playbook": None}
+        result: dict[str, Any] = {
+            "event": None,
+            "duplicate": False,
+            "started": [],
+            "playbook": None,
+        }
+        if reading.needs_person:
+            result["exception"] = raise_for_person(svc, mail, reading, file=file, actor=actor)
+        return result
     result = EventDispatcher(svc).ingest(event, actor=actor).to_json()
     result["type"] = event["type"]
     result["playbook"] = reading.next_playbook
@@ -127,6 +139,37 @@ def rfq_summary(svc: Services, token: str) -> dict[str, Any]:
     }
 
 
+def raise_for_person(
+    svc: Services, mail: ParsedEmail, reading: RiskMonitorOutput, *, file: str, actor: str
+) -> dict[str, Any]:
+    """Hand a mail that may speak of a delay, but could not be read with confidence, to a
+    person as an exception (one per mail: the same mail again bumps it)."""
+    who = reading.supplier_name or reading.supplier_id or mail.sender_domain
+    found = exception_queue(svc).raise_exception(
+        severity="medium",
+        owner_role="orchestrator",
+        reason_code=NEEDS_PERSON_REASON,
+        subject_type="email",
+        subject_id=mail.sha256,
+        title=f"Mail from {who} may announce a delay: read it ({mail.subject or 'no subject'})"[
+            :500
+        ],
+        detail={
+            "file": file,
+            "message_id": mail.message_id,
+            "sender": mail.sender,
+            "subject": mail.subject,
+            "supplier_id": reading.supplier_id,
+            "skus": [i.sku for i in reading.items],
+            "po_numbers": reading.po_numbers,
+            "because": reading.needs_person_because,
+        },
+        source=MAIL_SOURCE,
+        actor=actor,
+    )
+    return {"id": found["id"], "created": found["created"], "reason_code": NEEDS_PERSON_REASON}
+
+
 def answer_rfq(
     svc: Services, token: str, decision: str, reason: str | None = None
 ) -> dict[str, Any]:
@@ -162,9 +205,11 @@ def answer_rfq(
 __all__ = [
     "EVENT_TYPES",
     "MAIL_SOURCE",
+    "NEEDS_PERSON_REASON",
     "RFQ_SOURCE",
     "answer_rfq",
     "mail_event",
     "rfq_summary",
+    "raise_for_person",
     "start_from_mail",
 ]

@@ -104,6 +104,13 @@ def test_ingest_email_without_master_data_reports_the_unknown_sender(cli: typer.
             b"From: a@huaxin-motors.example\r\nContent-Type: multipart/mixed\r\n\r\nno boundary here\r\n",
             "broken MIME structure",
         ),
+        (
+            b"From: a@huaxin-motors.example\r\n"
+            b'Content-Type: multipart/alternative; boundary="q"\r\n\r\n'
+            b"--q\r\nContent-Type: text/plain\r\n\r\nMTR-7K5-400 is delayed by 2 weeks.\r\n"
+            b"--q\r\nContent-Type: text/html\r\n\r\n<p>MTR-7K5-400 is del",
+            "broken MIME structure",
+        ),
     ],
 )
 def test_an_unreadable_mail_is_one_line_and_kept_in_quarantine(

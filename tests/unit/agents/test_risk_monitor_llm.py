@@ -65,9 +65,10 @@ def test_a_valid_model_answer_is_used_and_says_so() -> None:
     assert out.evidence_lines == _answer()["evidence"]
 
 
-def test_the_rules_alone_miss_this_mail_which_is_why_the_model_helps() -> None:
+def test_the_rules_alone_read_a_delay_of_unknown_length_which_is_why_the_model_helps() -> None:
     out = RiskMonitorAgent(demo_master_data()).decide(INPUT)
-    assert out.extraction == "rules" and out.classification == "other"
+    assert out.extraction == "rules" and out.classification == "delay_notice"
+    assert out.delay is not None and out.delay.days is None
 
 
 def test_invented_skus_pos_and_impossible_delays_are_dropped() -> None:

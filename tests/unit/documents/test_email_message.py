@@ -72,6 +72,15 @@ def test_attachments_are_listed_but_not_read_as_body() -> None:
             + b'Content-Type: multipart/mixed; boundary="zz"\r\n\r\nno part ever starts\r\n',
             "broken MIME structure",
         ),
+        (
+            # the last part is cut off: its closing boundary never comes
+            HEADERS
+            + b'Content-Type: multipart/mixed; boundary="c"\r\n\r\n'
+            + b"--c\r\nContent-Type: text/plain\r\n\r\nDelayed by 2 weeks.\r\n"
+            + b"--c\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+            + b"\r\nJVBERi0xLjQK",
+            "broken MIME structure",
+        ),
         (b"Subject: no sender\r\n\r\nDelayed by 2 weeks.\r\n", "no sender address"),
         (b"just some words without any header line at all", "no mail headers"),
         (HEADERS + b"Content-Type: image/png\r\n\r\nabc\r\n", "no text/plain or text/html part"),

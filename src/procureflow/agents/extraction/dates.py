@@ -7,7 +7,10 @@ can (``12/31/2026``). Written-out dates ("1 December 2026", "December 1, 2026",
 the mail's language. A calendar week ("KW 51", "CW 51/2026", "week 51", "semaine 51")
 stands for the Friday of that ISO week: goods promised "in week 51" may come on its last
 working day. A date is *original* or *new* by the nearest marker word before it
-in its sentence ("originally", "statt", "initialement" / "new", "auf den", "désormais").
+in its sentence ("originally", "scheduled", "statt", "initialement prévu" / "new",
+"estimated", "auf den", "désormais"). Bare "to", "auf", "now" mark nothing ("scheduled to
+ship on D1" is the old date); only between an original date and the next one ("from D1 to
+D2", "von KW 49 auf KW 51") does such a word make the next one new.
 """
 
 from __future__ import annotations
@@ -49,6 +52,21 @@ _WEEK = re.compile(
 )
 
 
+_CONNECTOR = re.compile(
+    r"\W*(?:to|till|until|->|auf|bis|zum|auf den|au|à|jusqu'au|jusqu’au)\W*(?:the|den|le)?\W*",
+    re.IGNORECASE,
+)
+"""A bare word between an original date and the next one, which is then the new date."""
+
+
+_TRAILING_ORIGINAL = re.compile(
+    r"\W{0,3}(?:\w+\s+)?(?P<marker>geplant|vorgesehen|bestätigt|zugesagt|vereinbart|"
+    r"avisiert|as (?:planned|scheduled|confirmed|agreed)|comme prévu)\b",
+    re.IGNORECASE,
+)
+"""An original-date marker right after a date without one before it (verb-final German)."""
+
+
 @dataclass(frozen=True, slots=True)
 class FoundDate:
     """A date in a sentence, where it is, and its role."""
@@ -57,6 +75,8 @@ class FoundDate:
     text: str
     start: int
     role: DateRole
+    marker: str = ""
+    """The words that gave the role ("originally", "new", or the connector "to")."""
 
 
 def _numeric(match: re.Match[str]) -> date | None:
@@ -100,15 +120,30 @@ def _week(week: int, year_text: str | None, base: date) -> date | None:
     return None
 
 
-def _role(sentence: str, start: int, previous_end: int) -> DateRole:
+_ADJECTIVE_ORIGINAL = re.compile(
+    r"(?:confirmed|planned|scheduled|promised|geplant\w*|bestätigt\w*|prévue?s?|confirmée?s?)$",
+    re.IGNORECASE,
+)
+_ADJECTIVE_REACH = 12
+
+
+def _role(sentence: str, start: int, previous_end: int) -> tuple[DateRole, str]:
     window = sentence[previous_end:start]
-    best: tuple[int, DateRole] | None = None
-    for pattern, role in ((ORIGINAL_DATE_MARKERS, "original"), (NEW_DATE_MARKERS, "new")):
-        for match in pattern.finditer(window):
-            distance = len(window) - match.end()
-            if best is None or distance < best[0]:
-                best = (distance, role)  # type: ignore[assignment]
-    return best[1] if best else "other"
+    news = list(NEW_DATE_MARKERS.finditer(window))
+    candidates: list[tuple[int, int, DateRole, re.Match[str]]] = [
+        (len(window) - m.end(), 0, "original", m) for m in ORIGINAL_DATE_MARKERS.finditer(window)
+    ] + [(len(window) - m.end(), 1, "new", m) for m in news]
+    if not candidates:
+        return "other", ""
+    # the nearest marker wins; on a tie the original one (checked first before)
+    _, _, role, marker = min(candidates, key=lambda c: (c[0], c[1]))
+    if (
+        role == "original"
+        and _ADJECTIVE_ORIGINAL.match(marker.group(0))
+        and any(0 <= marker.start() - n.end() <= _ADJECTIVE_REACH for n in news)
+    ):
+        role = "new"  # "the new confirmed date", "neuer geplanter Termin"
+    return role, marker.group(0)
 
 
 def mentions_date(sentence: str) -> bool:
@@ -136,8 +171,20 @@ def find_dates(sentence: str, *, language: str, base: date) -> list[FoundDate]:
     found: list[FoundDate] = []
     previous_end = 0
     for start, end, value in spans:
-        role = _role(sentence, start, previous_end)
-        found.append(FoundDate(value, sentence[start:end], start, role))
+        role, marker = _role(sentence, start, previous_end)
+        if role == "other":
+            after = _TRAILING_ORIGINAL.match(sentence, end)
+            if after:  # German puts the verb last: "für den 03.12.2026 vorgesehen"
+                role, marker = "original", after["marker"]
+        if (
+            role == "other"
+            and found
+            and found[-1].role == "original"
+            and _CONNECTOR.fullmatch(sentence[previous_end:start])
+        ):
+            # "from D1 to D2", "von KW 49 auf KW 51", "du D1 au D2"
+            role, marker = "new", sentence[previous_end:start].strip()
+        found.append(FoundDate(value, sentence[start:end], start, role, marker))
         previous_end = end
     return found
 

@@ -10,13 +10,18 @@ _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|No|Nr|rev|ref|réf|approx|ca|etc|Inc|Ltd|Co|Corp|St|"
     r"z\.B|bzw|ggf|inkl|evtl|Art|art|Str|pcs|Stk|env|cf)|\b[A-Z])\.$"
 )
+_ORDINAL_DAY = re.compile(r"\b\d{1,2}\.$")
+_MONTH_NEXT = re.compile(
+    r"\s+(?:Jan|Feb|Mär|Mar|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)[a-zäé]*\b", re.IGNORECASE
+)
 _WORD = re.compile(r"[a-zäöüßàâçéèêëîïôûùüÿœ]+", re.IGNORECASE)
 
 
 def sentences(text: str) -> list[str]:
     """The sentences of ``text``: soft line breaks joined, paragraphs and sentence ends split.
 
-    Abbreviations (``Ms.``, ``rev.``, ``réf.``) and numbers (``7.5``) do not end a sentence.
+    Abbreviations (``Ms.``, ``rev.``, ``réf.``), numbers (``7.5``) and German ordinal days
+    (``1. Januar``) do not end a sentence.
     """
     found: list[str] = []
     for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
@@ -28,6 +33,8 @@ def sentences(text: str) -> list[str]:
             candidate = joined[start : match.end()]
             if _ABBREVIATIONS.search(candidate):
                 continue
+            if _ORDINAL_DAY.search(candidate) and _MONTH_NEXT.match(joined, match.end()):
+                continue  # "ab 1. Januar 2027": a German date, not a sentence end
             found.append(candidate.strip())
             start = match.end()
         rest = joined[start:].strip()
