@@ -63,6 +63,7 @@ class Site:
         self.deployment.start_api(self.port, "--no-workers")
         for index in range(workers):
             self.deployment.start_worker(f"worker-{index + 1}")
+        self.confirmed: set[str] = set()
         self.base = f"http://127.0.0.1:{self.port}"
         self.http = httpx.Client(base_url=self.base, timeout=30)
         self._wait_ready()
@@ -95,34 +96,40 @@ class Site:
         return seconds, list(ids), answer.status_code
 
     def act(self, instance_id: str, answered: set[str]) -> str:
-        """Act for whoever the instance waits on; its status."""
+        """Act for whoever the instance waits on (an approver, or the suppliers of its
+        latest requests for quote, who may be waited on while it shows as running); its
+        status."""
         data = self.http.get(
             f"/api/v1/instances/{instance_id}", headers=self.auth("orchestrator")
         ).json()
-        if data["status"] != "waiting":
+        if data["status"] in SETTLED:
             return str(data["status"])
-        pending = self.http.get(
-            "/api/v1/approvals", params={"status": "pending"}, headers=self.auth("orchestrator")
-        ).json()
-        for approval in pending:
-            if approval["instance_id"] == instance_id:
-                self.http.post(
-                    f"/api/v1/approvals/{approval['id']}/decision",
-                    json={"decision": "approve", "digest": approval["digest"]},
-                    headers=self.auth(approval["role"]),
-                )
-                return "waiting"
+        if data["status"] == "waiting":
+            pending = self.http.get(
+                "/api/v1/approvals", params={"status": "pending"}, headers=self.auth("orchestrator")
+            ).json()
+            for approval in pending:
+                if approval["instance_id"] == instance_id:
+                    self.http.post(
+                        f"/api/v1/approvals/{approval['id']}/decision",
+                        json={"decision": "approve", "digest": approval["digest"]},
+                        headers=self.auth(approval["role"]),
+                    )
+                    return "waiting"
         rounds = [
             t["output"]["rfq"]
             for t in data["tasks"]
             if t["name"] == "requestQuotes" and t["status"] == "completed"
         ]
         for request in rounds[-1]["requests"] if rounds else []:
+            if request["rfq_id"] in self.confirmed:
+                continue
             path = httpx.URL(request["confirm_url"]).path
             reply = self.http.post(path) if self.http.get(path).is_success else None
             if reply is not None and reply.is_success:
+                self.confirmed.add(request["rfq_id"])
                 answered.add(instance_id)
-        return "waiting"
+        return str(data["status"])
 
     def close(self) -> None:
         self.http.close()
