@@ -80,6 +80,12 @@ class Settings(BaseSettings):
         description="How often an engine process looks for queued instances (lower: "
         "instances start sooner; higher: less CPU and database load when idle)",
     )
+    transient_fault_retries: int = Field(
+        default=3,
+        ge=0,
+        description="Times an instance that faulted because the database was unreachable is "
+        "retried by itself (pauses of 30 s, 60 s, 120 s …); 0: only by an operator",
+    )
     intake_max_queued: int = Field(
         default=2000,
         ge=0,

@@ -21,16 +21,17 @@ import logging
 import os
 import socket
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from dbos import DBOS
 
 from procureflow.adapters.db.executor_store import ExecutorStore
-from procureflow.errors import InvalidInput
+from procureflow.domain.clock import utcnow
+from procureflow.errors import Conflict, InvalidInput
 from procureflow.runtime import launch as launching
 from procureflow.runtime.exception_functions import exception_queue
-from procureflow.runtime.instance_control import workflow_control
+from procureflow.runtime.instance_control import retry, workflow_control
 from procureflow.runtime.services import Services
 
 logger = logging.getLogger(__name__)
@@ -128,6 +129,43 @@ def check_silent(svc: Services) -> list[dict[str, Any]]:
     return handled
 
 
+TRANSIENT_FAULT_TITLES = frozenset({"OperationalError", "InterfaceError", "DisconnectionError"})
+FIRST_RETRY_PAUSE_SECONDS = 30.0
+
+
+def retry_transient_faults(svc: Services, *, now: datetime | None = None) -> list[str]:
+    """Retry, from the failed task, instances that faulted only because the database was
+    unreachable for longer than a step's own retries: the workflow-level retry. Each is
+    retried at most ``transient_fault_retries`` times, after pauses that double (30 s,
+    60 s, …), as ``procureflow-runtime`` in the ledger; after that it waits for a person
+    on the exception queue."""
+    limit = svc.settings.transient_fault_retries
+    if not limit:
+        return []
+    moment = now or utcnow()
+    retried = []
+    for row in svc.instances.list_instances(status="faulted", limit=200):
+        error = row.get("error") or {}
+        if error.get("title") not in TRANSIENT_FAULT_TITLES:
+            continue
+        earlier = [
+            e
+            for e in svc.audit.entries(f"instance:{row['id']}")
+            if e.kind == "instance.retried" and e.actor == RECOVERER
+        ]
+        if len(earlier) >= limit:
+            continue
+        pause = FIRST_RETRY_PAUSE_SECONDS * 2 ** len(earlier)
+        if moment - datetime.fromisoformat(row["updated_at"]) < timedelta(seconds=pause):
+            continue
+        try:
+            retry(svc, row["id"], actor=RECOVERER)
+        except Conflict:  # another process retried it a moment ago
+            continue
+        retried.append(row["id"])
+    return retried
+
+
 class ExecutorWatch:
     """This process's heartbeat, and the look-out for silent executors."""
 
@@ -160,6 +198,7 @@ class ExecutorWatch:
                     self.svc.settings.executor_id, host=socket.gethostname(), pid=os.getpid()
                 )
                 check_silent(self.svc)
+                retry_transient_faults(self.svc)
             except Exception:  # a database outage: beat again next time
                 logger.warning("executor heartbeat failed", exc_info=True)
 
@@ -175,4 +214,10 @@ class ExecutorWatch:
             logger.warning("could not record the executor's stop", exc_info=True)
 
 
-__all__ = ["ExecutorWatch", "check_silent", "pending_workflows", "recover"]
+__all__ = [
+    "ExecutorWatch",
+    "check_silent",
+    "pending_workflows",
+    "recover",
+    "retry_transient_faults",
+]

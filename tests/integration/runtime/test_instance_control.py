@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from procureflow.errors import Conflict
 from procureflow.runtime import instance_control
@@ -136,3 +137,65 @@ def test_the_retry_start_is_the_last_failed_task_step() -> None:
     assert instance_control.retry_step([*steps[:1], branch]) == 7
     with pytest.raises(Conflict, match="no failed task"):
         instance_control.retry_step(steps[:1])
+
+
+class OperationalError(Exception):
+    """Named like the database driver's error for a lost connection (the fault's title)."""
+
+
+def test_a_fault_from_an_unreachable_database_is_retried_by_itself_with_pauses(
+    runtime: Services,
+) -> None:
+    from datetime import timedelta
+
+    from procureflow.domain.clock import utcnow
+    from procureflow.runtime.orphans import retry_transient_faults
+
+    outages = {"left": 2, "calls": 0}
+
+    def deliver(args: Any, _ctx: Any) -> Any:
+        outages["calls"] += 1
+        if outages["left"]:
+            outages["left"] -= 1
+            raise OperationalError("the database system is shutting down")
+        return args
+
+    runtime.functions.add(FunctionSpec(name="test.book", fn=lambda _a, _c: {"booked": 1}))
+    runtime.functions.add(FunctionSpec(name="test.deliver", fn=deliver))
+    instance_id = run(runtime, FLAKY)
+    assert wait_for(runtime, instance_id, "faulted")["error"]["title"] == "OperationalError"
+
+    assert retry_transient_faults(runtime) == [], "not before the first pause"
+    assert retry_transient_faults(runtime, now=utcnow() + timedelta(seconds=31)) == [instance_id]
+    assert wait_for(runtime, instance_id, "faulted")["status"] == "faulted"  # still down
+    assert retry_transient_faults(runtime, now=utcnow() + timedelta(seconds=31)) == []
+    assert retry_transient_faults(runtime, now=utcnow() + timedelta(seconds=61)) == [instance_id]
+    assert wait_for(runtime, instance_id, "completed", "faulted")["status"] == "completed"
+    retried = [
+        e.actor
+        for e in runtime.audit.entries(f"instance:{instance_id}")
+        if e.kind == "instance.retried"
+    ]
+    assert retried == ["procureflow-runtime", "procureflow-runtime"]
+
+
+def test_other_faults_and_a_spent_budget_wait_for_a_person(
+    runtime: Services, calls: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from procureflow.domain.clock import utcnow
+    from procureflow.runtime.orphans import retry_transient_faults
+
+    instance_id = run(runtime, FLAKY)  # faults with RuntimeError: not the database
+    wait_for(runtime, instance_id, "faulted")
+    assert retry_transient_faults(runtime, now=utcnow() + timedelta(days=1)) == []
+    with runtime.engine.begin() as conn:  # as if it had been the database
+        conn.execute(
+            sa.text("UPDATE pf_instances SET error = :e WHERE id = :i"),
+            {"e": '{"title": "OperationalError"}', "i": instance_id},
+        )
+    monkeypatch.setattr(runtime.settings, "transient_fault_retries", 0)
+    assert retry_transient_faults(runtime, now=utcnow() + timedelta(days=1)) == []
+    monkeypatch.setattr(runtime.settings, "transient_fault_retries", 1)
+    assert retry_transient_faults(runtime, now=utcnow() + timedelta(days=1)) == [instance_id]
