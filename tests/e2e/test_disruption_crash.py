@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from importlib.resources import files
 from pathlib import Path
@@ -26,37 +24,9 @@ from procureflow.runtime.disruption_seed import ensure_demo_world
 from tests.auth_helpers import PROCESS_SECRETS
 from tests.conftest import reset_dbos_tables
 from tests.e2e.disruption_helpers import demo_mail, ingest
+from tests.worker_processes import start_worker, stop_worker, wait_until
 
 WORKER_ID = "disruption-crash-worker"
-
-
-def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "procureflow", "worker", "--executor-id", WORKER_ID],
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _wait(predicate: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _stop(worker: subprocess.Popen[bytes]) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
 
 
 @pytest.mark.slow
@@ -80,7 +50,7 @@ def test_a_worker_killed_while_waiting_resumes_and_buys_once(
     audit = SqlAuditLog(engine)
     instances = InstanceStore(engine, audit)
     orders = PurchaseOrderStore(engine, audit)
-    worker = _worker(env, log)
+    worker = start_worker(env, WORKER_ID, log)
     try:
         from procureflow.bootstrap import build_services
         from procureflow.runtime.dbos_runtime import workflow_client
@@ -94,7 +64,7 @@ def test_a_worker_killed_while_waiting_resumes_and_buys_once(
         try:
             ensure_demo_world(svc)
             # the worker registers the built-in playbooks when it starts
-            _wait(
+            wait_until(
                 lambda: any(p.name == "supply-disruption" for p in instances.list_playbooks()),
                 60,
                 "the worker to register the playbooks",
@@ -109,7 +79,7 @@ def test_a_worker_killed_while_waiting_resumes_and_buys_once(
                 output: dict[str, Any] = done[-1]["output"]["rfq"]
                 return output
 
-            request = _wait(rfq, 90, "the request for quote")["requests"][0]
+            request = wait_until(rfq, 90, "the request for quote")["requests"][0]
             time.sleep(0.5)  # inside the durable wait for answers
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(timeout=10)
@@ -119,8 +89,8 @@ def test_a_worker_killed_while_waiting_resumes_and_buys_once(
             assert answer_rfq(svc, token, "confirmed")["recorded"] is True
             assert orders.list(origin=instance_id) == []
 
-            worker = _worker(env, log)
-            _wait(
+            worker = start_worker(env, WORKER_ID, log)
+            wait_until(
                 lambda: instances.instance(instance_id)["status"] in ("completed", "faulted"),
                 120,
                 "the instance to finish after the restart",
@@ -129,7 +99,7 @@ def test_a_worker_killed_while_waiting_resumes_and_buys_once(
             client.destroy()
             svc.engine.dispose()
     finally:
-        _stop(worker)
+        stop_worker(worker)
 
     data = instances.instance(instance_id)
     assert data["status"] == "completed", log.read_text()[-3000:]

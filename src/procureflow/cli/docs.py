@@ -4,7 +4,6 @@ ledger has their hashes) and writes the output next to the input unless told whe
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +14,7 @@ import typer
 from procureflow.adapters.db.engine import create_engine
 from procureflow.adapters.db.migrate import upgrade
 from procureflow.adapters.document_wiring import build_document_service
-from procureflow.cli.output import JsonOption, console, emit, one_line_errors
+from procureflow.cli.output import JsonOption, actor_name, console, emit, one_line_errors
 from procureflow.config import get_settings
 from procureflow.documents.service import DocumentService
 
@@ -26,15 +25,6 @@ OutputOption = typer.Option(None, "--output", "-o", help="Where to write the res
 UnsignedCopyOption = typer.Option(
     False, "--unsigned-copy", help="Work on an unsigned copy of a signed PDF (drops signatures)."
 )
-
-
-def actor_name(actor: str | None) -> str:
-    if actor:
-        return actor
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 @contextmanager

@@ -90,7 +90,7 @@ def replay(
 ) -> None:
     """Start the playbooks a stored event triggers, when it started none on arrival
     (e.g. it came in before the playbooks were registered)."""
-    from procureflow.cli.docs import actor_name
+    from procureflow.cli.output import actor_name
 
     with context.client() as svc:
         result = EventDispatcher(svc).replay(key, actor=actor_name(actor))

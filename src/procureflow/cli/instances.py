@@ -64,7 +64,7 @@ def show_command(instance_id: str = typer.Argument(...), as_json: bool = JsonOpt
 
 
 def _control(action: str, instance_id: str, actor: str | None, **extra: str) -> dict[str, Any]:
-    from procureflow.cli.docs import actor_name
+    from procureflow.cli.output import actor_name
     from procureflow.runtime import instance_control
 
     with context.client() as svc:

@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 
-from procureflow.cli.docs import actor_name, document_service
-from procureflow.cli.output import JsonOption, console, emit, one_line_errors
+from procureflow.cli.docs import document_service
+from procureflow.cli.output import JsonOption, actor_name, console, emit, one_line_errors
 
 app = typer.Typer(no_args_is_help=True, help="Signing keys (encrypted PKCS#12 keystore).")
 

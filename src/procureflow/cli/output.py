@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
@@ -117,7 +118,19 @@ class ProgressTicker:
             self._progress.stop()
 
 
+def actor_name(actor: str | None) -> str:
+    """Who a command acts as in the audit ledger: ``--as``/``--actor`` if given, else the
+    login name (``cli:<login>``)."""
+    if actor:
+        return actor
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
 __all__ = [
+    "actor_name",
     "ProgressTicker",
     "JsonOption",
     "console",

@@ -3,7 +3,6 @@ revoked by id; revocations are audited with the person who did them)."""
 
 from __future__ import annotations
 
-import getpass
 import re
 from datetime import timedelta
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import typer
 
 from procureflow.cli import context
-from procureflow.cli.output import JsonOption, console, emit, one_line_errors
+from procureflow.cli.output import JsonOption, actor_name, console, emit, one_line_errors
 from procureflow.errors import InvalidInput
 
 app = typer.Typer(no_args_is_help=True, help="Users, roles and API tokens.")
@@ -30,15 +29,6 @@ def parse_duration(text: str) -> timedelta:
             f"--expires-in is a positive duration such as 90d, 12h or 30m, not {text!r}"
         )
     return timedelta(**{_UNITS[found.group(2) or "d"]: float(found.group(1))})
-
-
-def _actor(actor: str | None) -> str:
-    if actor:
-        return actor
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 ActorOption = typer.Option(
@@ -95,7 +85,9 @@ def token_command(
     """Issue an API token (printed once; only its hash is stored) that expires."""
     lifetime = parse_duration(expires_in) if expires_in is not None else None
     with context.store() as svc:
-        issued = svc.extras["users"].issue(user_id, label, expires_in=lifetime, actor=_actor(actor))
+        issued = svc.extras["users"].issue(
+            user_id, label, expires_in=lifetime, actor=actor_name(actor)
+        )
     emit(
         {
             "user": user_id,
@@ -140,7 +132,7 @@ def tokens_revoke_command(
     with context.store() as svc:
         users = svc.extras["users"]
         if all_of is not None:
-            rows = users.revoke_all(all_of, actor=_actor(actor))
+            rows = users.revoke_all(all_of, actor=actor_name(actor))
         else:
-            rows = [users.revoke(token_id, actor=_actor(actor))]
+            rows = [users.revoke(token_id, actor=actor_name(actor))]
     emit(rows, as_json=as_json, human=_token_table)

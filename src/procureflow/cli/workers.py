@@ -58,7 +58,7 @@ def recover_command(
 ) -> None:
     """Hand a dead worker's pending instances to the live ones; each resumes from its last
     checkpoint. Only for a worker that is really gone: a live one would run them too."""
-    from procureflow.cli.docs import actor_name
+    from procureflow.cli.output import actor_name
     from procureflow.runtime.orphans import recover
 
     with context.client() as svc:

@@ -21,6 +21,7 @@ from procureflow.runtime.launch import start_instance
 from procureflow.runtime.playbook_catalog import register_source
 from tests.auth_helpers import PROCESS_SECRETS
 from tests.conftest import reset_dbos_tables
+from tests.worker_processes import start_worker, wait_until
 
 PLAYBOOK = """document:
   dsl: '1.0.0'
@@ -69,25 +70,6 @@ COUNTER_MODULE = textwrap.dedent(
 )
 
 
-def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "procureflow", "worker", "--executor-id", "kill-test-worker"],
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _wait(predicate, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.mark.slow
 def test_sigkill_mid_instance_resumes_without_repeating_work(
     settings: Settings, tmp_path: Path, engine: sa.Engine
@@ -110,7 +92,7 @@ def test_sigkill_mid_instance_resumes_without_repeating_work(
     sys.path.insert(0, str(tmp_path))
     test_settings = settings.model_copy(update={"function_modules": ["killtest_functions"]})
 
-    worker = _worker(env, worker_log)
+    worker = start_worker(env, "kill-test-worker", worker_log)
     try:
         import procureflow.cli.context as ctx_module
 
@@ -129,13 +111,13 @@ def test_sigkill_mid_instance_resumes_without_repeating_work(
                     conn.execute(sa.select(sa.func.count()).select_from(effects)).scalar_one()
                 )
 
-        _wait(effect_done, 60, "the first effect")
+        wait_until(effect_done, 60, "the first effect")
         time.sleep(0.5)  # the instance is now inside its durable wait
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
         assert executions.read_text().split() == ["first"]
 
-        worker = _worker(env, worker_log)
+        worker = start_worker(env, "kill-test-worker", worker_log)
 
         def completed() -> bool:
             with engine.connect() as conn:
@@ -146,7 +128,7 @@ def test_sigkill_mid_instance_resumes_without_repeating_work(
                     == "completed"
                 )
 
-        _wait(completed, 90, "the instance to complete after the restart")
+        wait_until(completed, 90, "the instance to complete after the restart")
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGTERM)

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,34 +23,7 @@ from procureflow.runtime.playbook_catalog import register_source
 from tests.auth_helpers import PROCESS_SECRETS
 from tests.conftest import reset_dbos_tables
 from tests.integration.runtime.test_durability_kill import COUNTER_MODULE, PLAYBOOK
-
-
-def _worker(env: dict[str, str], executor_id: str, log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "procureflow", "worker", "--executor-id", executor_id],
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _wait(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _stop(worker: subprocess.Popen[bytes]) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+from tests.worker_processes import start_worker, stop_worker, wait_until
 
 
 @pytest.mark.slow
@@ -77,7 +49,7 @@ def test_a_dead_workers_instance_is_taken_over_by_a_live_one(
     monkeypatch.setenv("KILLTEST_LOG", str(executions))
     sys.path.insert(0, str(tmp_path))
     test_settings = settings.model_copy(update={"function_modules": ["killtest_functions"]})
-    doomed = _worker(env, "w-doomed", log)
+    doomed = start_worker(env, "w-doomed", log)
     live: subprocess.Popen[bytes] | None = None
     try:
         import procureflow.cli.context as ctx_module
@@ -97,12 +69,12 @@ def test_a_dead_workers_instance_is_taken_over_by_a_live_one(
                     conn.execute(sa.select(sa.func.count()).select_from(effects)).scalar_one()
                 )
 
-        _wait(effect_done, 60, "the first effect")
+        wait_until(effect_done, 60, "the first effect")
         time.sleep(0.5)  # inside its durable wait now
         os.killpg(doomed.pid, signal.SIGKILL)
         doomed.wait(timeout=10)
 
-        live = _worker(env, "w-live", log)
+        live = start_worker(env, "w-live", log)
 
         def completed() -> bool:
             with engine.connect() as conn:
@@ -113,11 +85,11 @@ def test_a_dead_workers_instance_is_taken_over_by_a_live_one(
                     == "completed"
                 )
 
-        _wait(completed, 90, "the instance to complete on the live worker")
+        wait_until(completed, 90, "the instance to complete on the live worker")
     finally:
-        _stop(doomed)
+        stop_worker(doomed)
         if live is not None:
-            _stop(live)
+            stop_worker(live)
         sys.path.remove(str(tmp_path))
 
     assert executions.read_text().split() == ["first", "second"], log.read_text()[-3000:]
