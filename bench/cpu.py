@@ -10,9 +10,14 @@ requests for quote confirmed as the suppliers would. Prints, beside their target
 * resident memory after the warm-up and at the end; target: the end within 10 % of the
   figure after 200 instances (when run with ``--instances 1000``).
 
-``--profile`` adds the functions where the CPU time goes (every thread profiled).
+Orders an instance places are closed once it settles, as if delivered, so the open-order
+book stays the demo company's size (``--keep-orders-open`` lets it grow by one order per
+instance: then every plan reads one more open order than the one before, and CPU per
+instance grows with it). ``--profile`` adds the functions where the CPU time goes (every
+thread profiled).
 
     python bench/cpu.py [--instances 300] [--batch 10] [--database URL] [--profile]
+                        [--keep-orders-open]
 """
 
 from __future__ import annotations
@@ -116,9 +121,27 @@ def _drive(svc: Any, people: dict[str, Any], ids: list[str], timeout: float = 30
                 act_for_people_and_suppliers(svc, people, instance_id)
             time.sleep(0.3)
             statuses = _statuses(svc, ids)
+        if not KEEP_ORDERS_OPEN[0]:
+            _close_orders_of(svc, ids)
     finally:
         _driver_cpu[0] += time.thread_time() - started_cpu
     return sum(1 for i in ids if statuses.get(i) == "completed")
+
+
+KEEP_ORDERS_OPEN = [False]
+
+
+def _close_orders_of(svc: Any, ids: list[str]) -> None:
+    """The orders these instances placed are delivered: no longer open."""
+    import sqlalchemy as sa
+
+    with svc.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE pf_purchase_orders SET status = 'closed' WHERE origin IN :ids"
+            ).bindparams(sa.bindparam("ids", expanding=True)),
+            {"ids": ids},
+        )
 
 
 def run(instances: int, batch: int, database: str | None, profile: bool) -> None:
@@ -202,7 +225,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10)
     parser.add_argument("--database", default=None, help="PostgreSQL URL (default: SQLite)")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--keep-orders-open", action="store_true")
     args = parser.parse_args()
+    KEEP_ORDERS_OPEN[0] = args.keep_orders_open
     run(args.instances, args.batch, args.database, args.profile)
 
 
