@@ -56,6 +56,9 @@ def fresh_database(server_url: str, name: str) -> str:
     return server_url.rsplit("/", 1)[0] + f"/{name}"
 
 
+WORKER_NICENESS = 10
+
+
 @dataclass
 class Deployment:
     """The processes of one bench deployment and the environment they share."""
@@ -104,9 +107,21 @@ class Deployment:
         )
 
     def start_worker(self, executor_id: str) -> None:
+        """A worker at a lower CPU priority than the API process, as docs/deployment.md
+        advises (``Nice=10``): accepting answers first, instances wait a moment longer."""
         log = open(self.folder / f"{executor_id}.log", "ab")  # noqa: SIM115 - kept by Popen
         self.workers[executor_id] = subprocess.Popen(
-            [sys.executable, "-m", "procureflow", "worker", "--executor-id", executor_id],
+            [
+                "nice",
+                "-n",
+                str(WORKER_NICENESS),
+                sys.executable,
+                "-m",
+                "procureflow",
+                "worker",
+                "--executor-id",
+                executor_id,
+            ],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
