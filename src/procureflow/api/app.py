@@ -8,9 +8,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from procureflow import __version__
+from procureflow.api.input_guard import InputGuard, check_request_text
 from procureflow.api.problems import install_problem_handlers
 from procureflow.api.routers import ROUTER_MODULES
 from procureflow.config import Settings, get_settings
@@ -66,7 +67,12 @@ def create_app(
         version=__version__,
         description="Procurement orchestration: events, playbooks, approvals, audit.",
         lifespan=lifespan,
+        # text no database can store is refused before any handler: the middleware checks
+        # query, headers and text bodies; the dependency names a bad path parameter and
+        # checks multipart forms
+        dependencies=[Depends(check_request_text)],
     )
+    app.add_middleware(InputGuard)
     install_problem_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
 
