@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.tables_payables import denied_parties
 from procureflow.domain.clock import utcnow
+from procureflow.domain.text_checks import text_problem
 from procureflow.errors import ImportRejected
 
 _LEGAL_FORMS = re.compile(
@@ -43,6 +44,9 @@ class ScreeningRecords:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportRejected("denied-party list is not UTF-8 text", subject=list_name) from exc
+        problem = text_problem(text)
+        if problem is not None:  # the names are stored as text: a NUL cannot be
+            raise ImportRejected(f"denied-party list {problem}", subject=list_name)
         reader = csv.DictReader(io.StringIO(text))
         fields = [f.strip().lower() for f in reader.fieldnames or []]
         if "name" not in fields:

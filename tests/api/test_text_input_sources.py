@@ -1,0 +1,147 @@
+"""Bad text that arrives inside what the app decodes itself (a signed link, a CSV list, an
+OCDS release, a raw mail) and on the dashboard's pages: a 4xx naming it, never a 500.
+
+Each of these answered 500 on PostgreSQL (which refuses NUL in text) or on both databases
+(a non-ASCII link token) before it was checked where the text is decoded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from procureflow.api.app import create_app
+from procureflow.config import Settings
+from tests.auth_helpers import bearer_for
+
+
+@pytest.fixture
+def client(engine: sa.Engine, database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(database_url=database_url, data_dir=tmp_path, secret_key="test-secret")
+    with TestClient(create_app(start_engine=False, settings=settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def headers(engine: sa.Engine) -> dict[str, str]:
+    return bearer_for(engine, "root", "admin", "compliance")
+
+
+def _problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    return response.json()  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("answer", ["confirm", "decline"])
+def test_non_ascii_rfq_token_is_a_403_not_a_500(client: TestClient, answer: str) -> None:
+    # no login: the link is the supplier's authority
+    for token in ("é.x", "eyJx.sïg", "ü"):
+        problem = _problem(client.get(f"/api/v1/rfq/{token}/{answer}"), 403)
+        assert "not a valid ProcureFlow confirmation link" in problem["detail"]
+
+
+def test_nul_byte_in_denied_party_csv_is_a_422_on_postgres(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    files = {"file": ("list.csv", b"name,country\nAcme\x00Corp,DE\n", "text/csv")}
+    response = client.post("/api/v1/contracts/screening/eu", headers=headers, files=files)
+    problem = _problem(response, 422)
+    assert "NUL" in problem["detail"] and "eu" in problem["detail"]
+
+
+def test_nul_byte_in_ocds_release_is_a_422_on_postgres(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    release = {"releases": [{"tag": ["contract"], "ocid": "ocds-1\u0000", "contracts": []}]}
+    files = {"file": ("release.json", json.dumps(release).encode(), "application/json")}
+    problem = _problem(client.post("/api/v1/contracts/ocds", headers=headers, files=files), 422)
+    assert "/releases/0/ocid" in problem["detail"] and "NUL" in problem["detail"]
+
+
+MAIL = (
+    b"From: Supplier <sales@acme.example>\r\nTo: buyer@procureflow.example\r\n"
+    b"Subject: {subject}\r\nMessage-ID: <m-1@acme.example>\r\n"
+    b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n"
+    b"--XX\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Transfer-Encoding: quoted-printable\r\n\r\n{text}\r\n"
+    b"--XX\r\nContent-Type: application/octet-stream\r\n"
+    b'Content-Disposition: attachment; filename="data.bin"\r\n'
+    b"Content-Transfer-Encoding: base64\r\n\r\nAAECAwAA\r\n--XX--\r\n"
+)
+
+
+def _mail(subject: bytes, text: bytes) -> bytes:
+    return MAIL.replace(b"{subject}", subject).replace(b"{text}", text)
+
+
+@pytest.mark.parametrize(
+    ("subject", "text", "where"),
+    [
+        (b"=?utf-8?q?Delay=00notice?=", b"Order PO-1 is late.", "Subject header"),
+        (b"Delay notice", b"Order PO-1=00 is late.", "text/plain part"),
+    ],
+)
+def test_nul_byte_decoded_from_a_mail_is_a_422_on_postgres(
+    client: TestClient, headers: dict[str, str], subject: bytes, text: bytes, where: str
+) -> None:
+    response = client.post(
+        "/api/v1/inbox/email",
+        headers={**headers, "Content-Type": "message/rfc822"},
+        content=_mail(subject, text),
+    )
+    problem = _problem(response, 422)
+    assert where in problem["detail"] and "NUL" in problem["detail"]
+
+
+def test_a_mail_with_nul_bytes_in_a_binary_attachment_is_read(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    # the attachment decodes to bytes with NUL in them: binary content, not refused
+    response = client.post(
+        "/api/v1/inbox/email",
+        headers={**headers, "Content-Type": "message/rfc822"},
+        content=_mail(b"Delay notice", b"Order PO-1 is late by two weeks."),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["email"]["attachments"] == ["data.bin"]
+
+
+def _session(client: TestClient, engine: sa.Engine) -> None:
+    token = bearer_for(engine, "olga", "orchestrator")["Authorization"].removeprefix("Bearer ")
+    response = client.post("/login", data={"token": token, "next": "/"}, follow_redirects=False)
+    assert response.status_code == 303
+
+
+def _bad_page(response: Any) -> str:
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    return str(response.text)
+
+
+@pytest.mark.parametrize("path", ["/instances/a%00b", "/instances/a%FFb", "/playbooks/a%00b"])
+def test_nul_byte_in_a_page_path_is_a_400_page_on_postgres(
+    client: TestClient, engine: sa.Engine, path: str
+) -> None:
+    _session(client, engine)
+    page = _bad_page(client.get(path))
+    assert "path parameter" in page
+
+
+@pytest.mark.parametrize("query", ["status=a%00b", "status=%FF"])
+def test_bad_text_in_a_page_query_is_a_400_page(
+    client: TestClient, engine: sa.Engine, query: str
+) -> None:
+    _session(client, engine)
+    assert "query parameter &#x27;status&#x27;" in _bad_page(client.get(f"/?{query}"))
+
+
+def test_nul_byte_in_the_login_form_is_a_400_page_on_postgres(client: TestClient) -> None:
+    response = client.post("/login", data={"token": "pf_a\x00b", "next": "/"})
+    assert "form field &#x27;token&#x27;" in _bad_page(response)
