@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from procureflow import __version__
 from procureflow.api.input_guard import InputGuard, check_request_text
+from procureflow.api.problem_docs import document_problems
 from procureflow.api.problems import install_problem_handlers
 from procureflow.api.routers import ROUTER_MODULES
 from procureflow.config import Settings, get_settings
@@ -85,6 +86,14 @@ def create_app(
         api.include_router(importlib.import_module(f"procureflow.api.routers.{module}").router)
     app.include_router(api)
     _mount_web(app)
+
+    def openapi() -> dict[str, Any]:
+        # every error code an operation can answer, with the problem schema
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import Any, get_args, get_origin
 from urllib.parse import unquote, unquote_to_bytes
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import UploadFile
 
 from procureflow.api.problems import (
@@ -245,6 +246,45 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+def _takes_many(annotation: Any) -> bool:
+    """True when a parameter's type is a list (or an optional list)."""
+    if get_origin(annotation) in (list, tuple, set, frozenset):
+        return True
+    return any(_takes_many(arg) for arg in get_args(annotation) if arg is not type(None))
+
+
+def _query_names(dependant: Any, single: dict[str, bool]) -> dict[str, bool]:
+    """Every query parameter of a route (its dependencies' too): name -> takes one value."""
+    for field in getattr(dependant, "query_params", ()):
+        single[field.alias] = not _takes_many(field.field_info.annotation)
+    for sub in getattr(dependant, "dependencies", ()):
+        _query_names(sub, single)
+    return single
+
+
+def _check_repeated_query(request: Request) -> None:
+    """A query parameter that takes one value, given twice, is refused: otherwise the
+    last one would win silently and the first be ignored."""
+    names = [name for name, _ in request.query_params.multi_items()]
+    repeated = {name for name in names if names.count(name) > 1}
+    if not repeated:
+        return
+    route = request.scope.get("route")
+    single = _query_names(getattr(route, "dependant", None), {})
+    errors = [
+        {
+            "loc": ("query", name),
+            "msg": "takes one value; it was given more than once",
+            "type": "repeated_parameter",
+            "input": request.query_params.getlist(name),
+        }
+        for name in sorted(repeated)
+        if single.get(name)
+    ]
+    if errors:
+        raise RequestValidationError(errors)
+
+
 async def check_request_text(request: Request) -> None:
     """Dependency of every route, run before the others: a path parameter the middleware
     found bad is refused under its name; the text parts and file names of a multipart form
@@ -255,6 +295,7 @@ async def check_request_text(request: Request) -> None:
             if isinstance(value, str) and shown and shown in value:
                 raise InvalidText(problem, subject=f"path parameter '{name}'")
         raise InvalidText(problem, subject=f"path segment {index}")
+    _check_repeated_query(request)
     form = getattr(request, "_form", None)  # Starlette's cache of the parsed form
     if form is None:
         return

@@ -7,6 +7,9 @@ from pydantic import BaseModel, Field
 
 from procureflow.errors import NotFound
 
+PROFILE_NAME = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
+"""What a signature profile's name may be (it names files and keys)."""
+
 
 class Placement(BaseModel):
     """Where the stamp goes: page number (1-based; negative counts from the end, -1 is the
@@ -22,7 +25,7 @@ class Placement(BaseModel):
 class SignatureProfile(BaseModel):
     """A signer identity and its stamp for one document category."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+    name: str = Field(pattern=PROFILE_NAME)
     category: str
     order: int = 1
     key_alias: str
@@ -89,4 +92,11 @@ def profile_named(name: str, profiles: list[SignatureProfile]) -> SignatureProfi
     )
 
 
-__all__ = ["DEFAULT_PROFILES", "Placement", "SignatureProfile", "profile_named", "profiles_for"]
+__all__ = [
+    "DEFAULT_PROFILES",
+    "PROFILE_NAME",
+    "Placement",
+    "SignatureProfile",
+    "profile_named",
+    "profiles_for",
+]

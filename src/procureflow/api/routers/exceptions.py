@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from procureflow.api.auth import APPROVERS, OPERATORS, access, require_roles
 from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.api.problem_docs import problem_responses
 from procureflow.errors import InvalidInput
 from procureflow.runtime.exception_functions import acknowledge, resolve
 from procureflow.runtime.monitors import MONITORS, monitor_store, payment_holds, run_pass
@@ -33,7 +34,11 @@ class ExceptionResolution(BaseModel):
 class MonitorPass(BaseModel):
     """A pass run by hand: which monitors (default all), as of when (default now)."""
 
-    monitors: list[str] = Field(default_factory=list, max_length=len(MONITORS))
+    monitors: list[str] = Field(
+        default_factory=list,
+        max_length=len(MONITORS),
+        json_schema_extra={"items": {"type": "string", "enum": list(MONITORS)}},
+    )
     as_of: datetime | None = None
 
 
@@ -63,7 +68,7 @@ def list_payment_holds(
     return payment_holds(svc).list(supplier_id, True if active else None)
 
 
-@router.post("/{exception_id}/ack")
+@router.post("/{exception_id}/ack", responses=problem_responses(409))
 async def acknowledge_exception(
     svc: ServicesDep, user: CurrentUser, exception_id: str
 ) -> dict[str, Any]:
@@ -71,7 +76,7 @@ async def acknowledge_exception(
     return await run_in_threadpool(acknowledge, svc, exception_id, user=user.id, roles=user.roles)
 
 
-@router.post("/{exception_id}/resolve")
+@router.post("/{exception_id}/resolve", responses=problem_responses(409))
 async def resolve_exception(
     svc: ServicesDep, user: CurrentUser, exception_id: str, body: ExceptionResolution
 ) -> dict[str, Any]:

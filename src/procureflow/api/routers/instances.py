@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from procureflow.api.auth import REQUESTERS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.api.problem_docs import problem_responses
 from procureflow.api.routers.records import PAGED, TOTAL_HEADER
 from procureflow.runtime.launch import start_instance
 
@@ -48,7 +49,7 @@ def get_instance(svc: ServicesDep, instance_id: str) -> dict[str, Any]:
     return svc.instances.instance(instance_id)
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
+@router.post("", status_code=status.HTTP_202_ACCEPTED, responses=problem_responses(404))
 async def create_instance(
     svc: ServicesDep, user: CurrentUser, body: InstanceCreate
 ) -> dict[str, Any]:

@@ -16,18 +16,19 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from procureflow.api.deps import ServicesDep
+from procureflow.api.problem_docs import problem_responses
 from procureflow.runtime.disruption_intake import RFQ_SOURCE, answer_rfq
 
 router = APIRouter(prefix="/rfq", tags=["rfq"])
 
 
-@router.get("/{token}/confirm")
+@router.get("/{token}/confirm", responses=problem_responses(403, 410))
 async def confirm(token: str, svc: ServicesDep) -> dict[str, Any]:
     """The supplier confirms it can deliver what the request asks."""
     return await run_in_threadpool(answer_rfq, svc, token, "confirmed", None)
 
 
-@router.get("/{token}/decline")
+@router.get("/{token}/decline", responses=problem_responses(403, 410))
 async def decline(
     token: str,
     svc: ServicesDep,
