@@ -145,3 +145,57 @@ def test_bad_text_in_a_page_query_is_a_400_page(
 def test_nul_byte_in_the_login_form_is_a_400_page_on_postgres(client: TestClient) -> None:
     response = client.post("/login", data={"token": "pf_a\x00b", "next": "/"})
     assert "form field &#x27;token&#x27;" in _bad_page(response)
+
+
+def _asgi_get(app: Any, headers: list[tuple[bytes, bytes]]) -> tuple[int, dict[str, Any]]:
+    """One request straight through the ASGI app (an HTTP client would re-encode headers)."""
+    import asyncio
+
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/api/v1/instances",
+        "raw_path": b"/api/v1/instances",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return sent[0]["status"], json.loads(body)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [(b"authorization", b"Bearer \xff\xfe"), (b"x-csrf-token", b"a\x00b"), (b"cookie", b"pf=\xc3")],
+)
+def test_bad_bytes_in_a_header_the_app_reads_is_a_400(
+    client: TestClient, name: bytes, value: bytes
+) -> None:
+    status, problem = _asgi_get(client.app, [(b"host", b"testserver"), (name, value)])
+    assert status == 400, problem
+    assert problem["code"] == "invalid-text" and name.decode() in problem["detail"]
+
+
+def test_a_text_body_over_the_limit_is_a_413(
+    client: TestClient, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from procureflow.api import input_guard
+
+    monkeypatch.setattr(input_guard, "TEXT_BODY_LIMIT", 1000)
+    body = {"playbook": "x" * 2000}
+    problem = _problem(client.post("/api/v1/instances", headers=headers, json=body), 413)
+    assert problem["code"] == "body-too-large"
