@@ -122,3 +122,80 @@ def test_request_schemas_say_what_the_handlers_accept(spec: dict[str, Any]) -> N
     assert schemas["MonitorPass"]["properties"]["monitors"]["items"]["enum"] == list(MONITORS)
     quantity = schemas["ReceiptCreate"]["properties"]["lines"]["additionalProperties"]
     assert any("pattern" in option for option in quantity["anyOf"])
+
+
+@pytest.mark.parametrize(
+    "as_of", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "9999-12-31T23:00:00-05:00"]
+)
+def test_a_monitor_pass_at_the_ends_of_the_calendar_is_a_422(
+    client: TestClient, headers: dict[str, str], as_of: str
+) -> None:
+    response = client.post(
+        "/api/v1/exceptions/monitors/run", headers=headers, json={"as_of": as_of}
+    )
+    assert response.status_code == 422, response.text
+    assert "as_of" in response.json()["detail"]
+
+
+LONG = "x" * 1200
+
+
+@pytest.mark.parametrize("attribute", ["id", "source", "type", "subject"])
+def test_an_event_attribute_longer_than_the_store_keeps_is_a_400_on_postgres(
+    client: TestClient, headers: dict[str, str], attribute: str
+) -> None:
+    event = {"specversion": "1.0", "id": "e-9", "source": "erp", "type": "erp.x", attribute: LONG}
+    response = client.post("/api/v1/events", headers=headers, json=event)
+    assert response.status_code == 400, response.text
+    assert attribute in response.json()["detail"]
+
+
+@pytest.mark.parametrize(("field", "value"), [("category", LONG), ("order", 590337130309)])
+def test_a_signature_profile_the_store_cannot_keep_is_a_422_on_postgres(
+    client: TestClient, headers: dict[str, str], field: str, value: Any
+) -> None:
+    profile = {
+        "name": "p1",
+        "category": "contract",
+        "key_alias": "k",
+        "signer_name": "s",
+        "signer_title": "t",
+        "organisation": "o",
+        field: value,
+    }
+    response = client.put("/api/v1/documents/profiles/p1", headers=headers, json=profile)
+    assert response.status_code == 422, response.text
+    assert field in response.json()["detail"]
+
+
+def test_a_denied_party_list_name_longer_than_kept_is_a_422_on_postgres(
+    client: TestClient, engine: sa.Engine
+) -> None:
+    compliance = bearer_for(engine, "carol", "compliance")
+    files = {"file": ("l.csv", b"name\nAcme\n", "text/csv")}
+    response = client.post(f"/api/v1/contracts/screening/{LONG}", headers=compliance, files=files)
+    assert response.status_code == 422, response.text
+
+
+def test_an_upload_file_name_longer_than_255_is_a_422(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    files = {"file": (LONG + ".pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
+    response = client.post("/api/v1/documents", headers=headers, files=files)
+    assert response.status_code == 422, response.text
+    assert "file name" in response.json()["detail"]
+
+
+def test_a_value_the_database_refuses_is_a_422_not_a_500(tmp_path: Path) -> None:
+    app = create_app(
+        start_engine=False,
+        settings=Settings(database_url="sqlite://", data_dir=tmp_path, _env_file=None),  # type: ignore[call-arg]
+    )
+
+    @app.get("/api/v1/refused-by-the-database")
+    def refused() -> None:
+        raise sa.exc.DataError("INSERT", {}, ValueError("value too long for type varchar(5)"))
+
+    response = TestClient(app).get("/api/v1/refused-by-the-database")
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")

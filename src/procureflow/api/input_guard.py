@@ -34,7 +34,7 @@ from procureflow.api.problems import (
     problem_document,
 )
 from procureflow.domain.text_checks import bad_text_in, bytes_problem, check_text
-from procureflow.errors import ErrorCode, InvalidText
+from procureflow.errors import ErrorCode, InvalidInput, InvalidText
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -44,6 +44,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 TEXT_BODY_LIMIT = 16 * 1024 * 1024
 """Largest text body (JSON, YAML, form) read into memory; larger ones get a 413."""
+MAX_FILE_NAME = 255
+"""Longest upload file name kept (what file systems allow; the stores keep more)."""
 CHECKED_HEADERS = ("authorization", "cookie", "x-csrf-token", "content-type")
 """The request headers the app reads."""
 BAD_PATH = "procureflow_bad_path"
@@ -304,6 +306,11 @@ async def check_request_text(request: Request) -> None:
         if isinstance(value, UploadFile):
             if value.filename is not None:
                 check_text(value.filename, f"file name of form field '{name}'")
+                if len(value.filename) > MAX_FILE_NAME:
+                    raise InvalidInput(
+                        f"is longer than {MAX_FILE_NAME} characters",
+                        subject=f"file name of form field '{name}'",
+                    )
         else:
             check_text(value, f"form field '{name}'")
 

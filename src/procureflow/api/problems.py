@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import html
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from procureflow.errors import InvalidText, ProcureFlowError
+from procureflow.errors import ErrorCode, InvalidText, ProcureFlowError
+
+log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://procureflow.dev/problems/"
@@ -107,6 +111,27 @@ def install_problem_handlers(app: FastAPI) -> None:
             type_=TYPE_BASE + "invalid-request",
             instance=request.url.path,
             errors=errors,
+        )
+
+    @app.exception_handler(sa_exc.DataError)
+    async def _data_error(request: Request, exc: sa_exc.DataError) -> Response:
+        # the last line of defence: a value the database refuses as data (too long for its
+        # column, a number out of range, text it cannot keep) is the request's fault, and
+        # the transaction that met it was rolled back. Inputs are bounded where they come
+        # in; this keeps one that slipped through from being a server error.
+        log.warning(
+            "database refused a value of %s %s: %s", request.method, request.url.path, exc.orig
+        )
+        detail = "a value is too long, out of range or not storable where it is kept"
+        if not is_api_path(request.url.path):
+            return HTMLResponse(error_page(422, detail), status_code=422)
+        return problem(
+            422,
+            "Invalid input",
+            detail,
+            type_=TYPE_BASE + ErrorCode.INVALID_INPUT.value,
+            instance=printable(request.url.path),
+            code=ErrorCode.INVALID_INPUT.value,
         )
 
     @app.exception_handler(StarletteHTTPException)

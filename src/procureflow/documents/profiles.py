@@ -26,8 +26,8 @@ class SignatureProfile(BaseModel):
     """A signer identity and its stamp for one document category."""
 
     name: str = Field(pattern=PROFILE_NAME)
-    category: str
-    order: int = 1
+    category: str = Field(min_length=1, max_length=50)
+    order: int = Field(1, ge=1, le=1000, description="place among the category's co-signers")
     key_alias: str
     signer_name: str
     signer_title: str

@@ -6,9 +6,9 @@ import the denied-party list."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Path, UploadFile
 from pydantic import BaseModel, Field
 
 from procureflow.api.auth import DOCUMENT_EDITORS, access
@@ -126,7 +126,10 @@ def put_bank_details(
 
 @router.post("/screening/{list_name}", responses=problem_responses(413))
 def import_denied_parties(
-    svc: ServicesDep, user: CurrentUser, list_name: str, file: UploadFile = File(...)
+    svc: ServicesDep,
+    user: CurrentUser,
+    list_name: Annotated[str, Path(min_length=1, max_length=100)],
+    file: UploadFile = File(...),
 ) -> dict[str, Any]:
     """Replace a denied-party list from CSV (``name``, optional ``country``, ``id``); only
     the compliance role may, since the list decides who can be paid."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from procureflow.api.auth import APPROVERS, OPERATORS, access, require_roles
 from procureflow.api.deps import CurrentUser, ServicesDep
@@ -31,6 +31,9 @@ class ExceptionResolution(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
+AS_OF_YEARS = r"^(19[7-9][0-9]|2[0-9]{3})-"
+
+
 class MonitorPass(BaseModel):
     """A pass run by hand: which monitors (default all), as of when (default now)."""
 
@@ -39,7 +42,20 @@ class MonitorPass(BaseModel):
         max_length=len(MONITORS),
         json_schema_extra={"items": {"type": "string", "enum": list(MONITORS)}},
     )
-    as_of: datetime | None = None
+    as_of: datetime | None = Field(
+        default=None,
+        description="a moment between 1970 and 2999 (a pass looks back and ahead from it)",
+        json_schema_extra={"pattern": AS_OF_YEARS},
+    )
+
+    @field_validator("as_of")
+    @classmethod
+    def _within_range(cls, value: datetime | None) -> datetime | None:
+        # the pass computes windows around the moment and stores it in UTC: at the ends of
+        # the calendar that overflows (a server error), so such a moment is refused here
+        if value is not None and not 1970 <= value.year <= 2999:
+            raise ValueError("as_of must lie between 1970 and 2999")
+        return value
 
 
 @router.get("/monitors/runs")
