@@ -199,3 +199,34 @@ def test_a_value_the_database_refuses_is_a_422_not_a_500(tmp_path: Path) -> None
     response = TestClient(app).get("/api/v1/refused-by-the-database")
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/exceptions/monitors/run", {"as_of": 0.0}),
+        (
+            "/api/v1/receipts",
+            {"receipt_id": "r", "po_number": "p", "lines": {"1": 1}, "received_on": 0},
+        ),
+    ],
+)
+def test_a_number_where_a_date_is_documented_is_a_422(
+    client: TestClient, headers: dict[str, str], path: str, body: dict[str, Any]
+) -> None:
+    response = client.post(path, headers=headers, json=body)
+    assert response.status_code == 422, response.text
+    assert "RFC 3339" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("content", "status"),
+    [(b"name\nAc\rme\n", 200), (b'name\n"' + b"x" * 200_000 + b'"\n', 422)],
+)
+def test_a_denied_party_list_the_csv_reader_trips_on_is_not_a_500(
+    client: TestClient, engine: sa.Engine, content: bytes, status: int
+) -> None:
+    compliance = bearer_for(engine, "carol", "compliance")
+    files = {"file": ("l.csv", content, "text/csv")}
+    response = client.post("/api/v1/contracts/screening/eu", headers=compliance, files=files)
+    assert response.status_code == status, response.text

@@ -47,15 +47,21 @@ class ScreeningRecords:
         problem = text_problem(text)
         if problem is not None:  # the names are stored as text: a NUL cannot be
             raise ImportRejected(f"denied-party list {problem}", subject=list_name)
-        reader = csv.DictReader(io.StringIO(text))
-        fields = [f.strip().lower() for f in reader.fieldnames or []]
+        try:
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            fields = [f.strip().lower() for f in reader.fieldnames or []]
+            records = list(reader)
+        except csv.Error as exc:  # e.g. a stray carriage return inside a field
+            raise ImportRejected(
+                f"denied-party list is not valid CSV: {exc}", subject=list_name
+            ) from None
         if "name" not in fields:
             raise ImportRejected(
                 "denied-party CSV needs a 'name' column (optional: country, id)", subject=list_name
             )
         now = utcnow()
         rows = []
-        for number, raw in enumerate(reader, start=2):
+        for number, raw in enumerate(records, start=2):
             record = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
             name = record.get("name", "")
             if not name:

@@ -15,6 +15,7 @@ from procureflow.api.auth import DOCUMENT_EDITORS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.payables_uploads import CONTRACT_LIMIT, read_limited
 from procureflow.api.problem_docs import problem_responses
+from procureflow.api.request_types import IsoDate
 from procureflow.api.routers.documents import DocumentsDep
 from procureflow.errors import Conflict, Forbidden
 from procureflow.runtime.payables_intake import (
@@ -29,7 +30,7 @@ router = APIRouter(prefix="/contracts", tags=["contracts"], dependencies=[access
 
 
 class MilestoneDone(BaseModel):
-    completed_on: date | None = None
+    completed_on: IsoDate | None = None
 
 
 class BankDetails(BaseModel):

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, field_validator
 from procureflow.api.auth import APPROVERS, OPERATORS, access, require_roles
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.problem_docs import problem_responses
+from procureflow.api.request_types import IsoDateTime
 from procureflow.errors import InvalidInput
 from procureflow.runtime.exception_functions import acknowledge, resolve
 from procureflow.runtime.monitors import MONITORS, monitor_store, payment_holds, run_pass
@@ -42,7 +43,7 @@ class MonitorPass(BaseModel):
         max_length=len(MONITORS),
         json_schema_extra={"items": {"type": "string", "enum": list(MONITORS)}},
     )
-    as_of: datetime | None = Field(
+    as_of: IsoDateTime | None = Field(
         default=None,
         description="a moment between 1970 and 2999 (a pass looks back and ahead from it)",
         json_schema_extra={"pattern": AS_OF_YEARS},

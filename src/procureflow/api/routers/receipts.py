@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, WithJsonSchema
 from procureflow.api.auth import APPROVERS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.problem_docs import problem_responses
+from procureflow.api.request_types import IsoDate
 from procureflow.runtime.payables_intake import record_receipt
 from procureflow.runtime.payables_stores import payables_stores
 
@@ -36,7 +37,7 @@ class ReceiptCreate(BaseModel):
     receipt_id: str = Field(min_length=1, max_length=100)
     po_number: str = Field(min_length=1, max_length=100)
     lines: dict[str, Quantity] = Field(min_length=1, description="PO line id → quantity received")
-    received_on: date | None = None
+    received_on: IsoDate | None = None
 
 
 @router.post("", status_code=201, responses=problem_responses(404))
