@@ -230,3 +230,27 @@ def test_a_denied_party_list_the_csv_reader_trips_on_is_not_a_500(
     files = {"file": ("l.csv", content, "text/csv")}
     response = client.post("/api/v1/contracts/screening/eu", headers=compliance, files=files)
     assert response.status_code == status, response.text
+
+
+BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['x'] * 9)}]\n"
+    for prev, name in zip(["", "a", "b", "c", "d", "e", "f"], "abcdefg", strict=True)
+)
+YAML_BOMBS = {
+    "alias into itself": "document: &a [*a]\n",
+    "nested too deeply": "[" * 5000 + "]" * 5000,
+    "a billion laughs": BOMB,
+}
+
+
+@pytest.mark.parametrize("yaml_text", YAML_BOMBS.values(), ids=list(YAML_BOMBS))
+@pytest.mark.parametrize(
+    "path", ["/api/v1/playbooks/validate", "/api/v1/playbooks", "/api/v1/policies/validate"]
+)
+def test_a_yaml_document_that_cannot_end_is_a_422(
+    client: TestClient, headers: dict[str, str], path: str, yaml_text: str
+) -> None:
+    response = client.post(
+        path, headers={**headers, "Content-Type": "application/yaml"}, content=yaml_text
+    )
+    assert response.status_code == 422, response.text[:300]
