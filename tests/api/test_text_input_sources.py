@@ -199,3 +199,25 @@ def test_a_text_body_over_the_limit_is_a_413(
     body = {"playbook": "x" * 2000}
     problem = _problem(client.post("/api/v1/instances", headers=headers, json=body), 413)
     assert problem["code"] == "body-too-large"
+
+
+@pytest.mark.parametrize("depth", [100, 5000])
+def test_a_json_body_nested_deeper_than_64_is_a_400(
+    client: TestClient, headers: dict[str, str], depth: int
+) -> None:
+    body = '{"playbook": "x", "input": ' + "[" * depth + "]" * depth + "}"
+    response = client.post(
+        "/api/v1/instances",
+        headers={**headers, "Content-Type": "application/json"},
+        content=body.encode(),
+    )
+    problem = _problem(response, 400)
+    assert problem["code"] == "body-too-deep"
+
+
+def test_an_ocds_release_nested_too_deeply_is_a_422(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    files = {"file": ("release.json", b"[" * 5000 + b"]" * 5000, "application/json")}
+    response = client.post("/api/v1/contracts/ocds", headers=headers, files=files)
+    assert response.status_code == 422, response.text[:300]

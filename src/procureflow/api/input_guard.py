@@ -46,6 +46,8 @@ TEXT_BODY_LIMIT = 16 * 1024 * 1024
 """Largest text body (JSON, YAML, form) read into memory; larger ones get a 413."""
 MAX_FILE_NAME = 255
 """Longest upload file name kept (what file systems allow; the stores keep more)."""
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of arrays and objects a JSON body may have."""
 CHECKED_HEADERS = ("authorization", "cookie", "x-csrf-token", "content-type")
 """The request headers the app reads."""
 BAD_PATH = "procureflow_bad_path"
@@ -54,11 +56,21 @@ BAD_PATH = "procureflow_bad_path"
 class Refusal(Exception):
     """Where the bad text is (``loc``, as in validation errors) and what is wrong."""
 
-    def __init__(self, loc: list[str | int], problem: str, *, status: int = 400) -> None:
+    def __init__(
+        self,
+        loc: list[str | int],
+        problem: str,
+        *,
+        status: int = 400,
+        code: str = ErrorCode.INVALID_TEXT.value,
+        title: str = InvalidText.title,
+    ) -> None:
         super().__init__(problem)
         self.loc = loc
         self.problem = problem
         self.status = status
+        self.code = code
+        self.title = title
 
     @property
     def detail(self) -> str:
@@ -126,6 +138,29 @@ def _check_headers(scope: Scope) -> None:
                 raise Refusal(["header", name], problem)
 
 
+def _too_deep() -> Refusal:
+    return Refusal(
+        ["body"],
+        f"is nested more than {MAX_JSON_DEPTH} levels deep",
+        code="body-too-deep",
+        title="Request body nested too deeply",
+    )
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """True when arrays and objects nest deeper than ``limit`` (checked without recursion:
+    every reader after this one recurses, and a deep enough body would exhaust its stack)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _check_body(media_type: str, body: bytes) -> None:
     if media_type == "application/x-www-form-urlencoded":
         _check_pairs(body, "form")
@@ -140,10 +175,14 @@ def _check_body(media_type: str, body: bytes) -> None:
     # field holding them can be named
     try:
         decoded = json.loads(body.decode("utf-8", "surrogateescape"))
+    except RecursionError:
+        raise _too_deep() from None
     except ValueError:
         if problem is not None:
             raise Refusal(["body"], problem) from None
         return  # not JSON: the route's own validation answers
+    if _depth_exceeds(decoded, MAX_JSON_DEPTH):
+        raise _too_deep()
     for path, found in bad_text_in(decoded):
         if problem is not None and "lone surrogate U+DC" in found:
             found = problem.split(" (", 1)[0] + " text"
@@ -157,15 +196,13 @@ def refusal_body(scope: Scope, refusal: Refusal) -> tuple[bytes, str]:
     path = str(scope.get("path", ""))
     if not is_api_path(path):
         return error_page(refusal.status, refusal.detail), "text/html; charset=utf-8"
-    too_large = refusal.status == 413
-    code = "body-too-large" if too_large else ErrorCode.INVALID_TEXT.value
     document = problem_document(
         refusal.status,
-        "Request body too large" if too_large else InvalidText.title,
+        refusal.title,
         refusal.detail,
-        type_=TYPE_BASE + code,
+        type_=TYPE_BASE + refusal.code,
         instance=printable(path),
-        code=code,
+        code=refusal.code,
         errors=[{"loc": [str(p) for p in refusal.loc], "msg": refusal.problem}],
     )
     return json.dumps(document).encode("utf-8"), PROBLEM_JSON
@@ -227,7 +264,11 @@ async def _read_body(receive: Receive) -> bytes:
         size += len(chunk)
         if size > TEXT_BODY_LIMIT:
             raise Refusal(
-                ["body"], f"is larger than {TEXT_BODY_LIMIT} bytes; send a smaller one", status=413
+                ["body"],
+                f"is larger than {TEXT_BODY_LIMIT} bytes; send a smaller one",
+                status=413,
+                code="body-too-large",
+                title="Request body too large",
             )
         chunks.append(chunk)
         if not message.get("more_body", False):

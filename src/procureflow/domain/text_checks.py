@@ -65,20 +65,25 @@ def bad_text_in(
     value: Any, path: tuple[str | int, ...] = ()
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every place in a decoded JSON value (keys included) holding text that cannot be
-    stored, as (path, problem)."""
-    if isinstance(value, str):
-        problem = text_problem(value)
-        if problem is not None:
-            yield path, problem
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            key_problem = text_problem(str(key))
-            if key_problem is not None:
-                yield (*path, str(key)), f"its name {key_problem}"
-            yield from bad_text_in(item, (*path, str(key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from bad_text_in(item, (*path, index))
+    stored, as (path, problem), in document order. Iterative: a deeply nested document
+    cannot exhaust the stack here."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            problem = text_problem(item)
+            if problem is not None:
+                yield where, problem
+        elif isinstance(item, dict):
+            children: list[tuple[Any, tuple[str | int, ...]]] = []
+            for key, child in item.items():
+                key_problem = text_problem(str(key))
+                if key_problem is not None:
+                    yield (*where, str(key)), f"its name {key_problem}"
+                children.append((child, (*where, str(key))))
+            stack.extend(reversed(children))
+        elif isinstance(item, list):
+            stack.extend(reversed([(child, (*where, i)) for i, child in enumerate(item)]))
 
 
 __all__ = ["bad_text_in", "bytes_problem", "check_text", "decode_text", "text_problem"]

@@ -169,6 +169,8 @@ def contracts_from_ocds(
         package = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DocumentRejected(f"not JSON: {exc}", subject=name) from exc
+    except RecursionError:
+        raise DocumentRejected("nested too deeply to be an OCDS release", subject=name) from None
     for path, problem in bad_text_in(package):  # its texts are stored as text
         pointer = "/" + "/".join(str(part) for part in path)
         raise DocumentRejected(f"{pointer} {problem}", subject=name)
