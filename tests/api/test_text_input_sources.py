@@ -147,7 +147,9 @@ def test_nul_byte_in_the_login_form_is_a_400_page_on_postgres(client: TestClient
     assert "form field &#x27;token&#x27;" in _bad_page(response)
 
 
-def _asgi_get(app: Any, headers: list[tuple[bytes, bytes]]) -> tuple[int, dict[str, Any]]:
+def _asgi_get(
+    app: Any, headers: list[tuple[bytes, bytes]], path: str = "/api/v1/instances"
+) -> tuple[int, dict[str, Any]]:
     """One request straight through the ASGI app (an HTTP client would re-encode headers)."""
     import asyncio
 
@@ -165,8 +167,8 @@ def _asgi_get(app: Any, headers: list[tuple[bytes, bytes]]) -> tuple[int, dict[s
         "http_version": "1.1",
         "method": "GET",
         "scheme": "http",
-        "path": "/api/v1/instances",
-        "raw_path": b"/api/v1/instances",
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
         "headers": headers,
@@ -175,6 +177,8 @@ def _asgi_get(app: Any, headers: list[tuple[bytes, bytes]]) -> tuple[int, dict[s
     }
     asyncio.run(app(scope, receive, send))
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    if not path.startswith("/api/"):
+        return sent[0]["status"], {"detail": body.decode()}  # a page
     return sent[0]["status"], json.loads(body)
 
 
@@ -221,3 +225,15 @@ def test_an_ocds_release_nested_too_deeply_is_a_422(
     files = {"file": ("release.json", b"[" * 5000 + b"]" * 5000, "application/json")}
     response = client.post("/api/v1/contracts/ocds", headers=headers, files=files)
     assert response.status_code == 422, response.text[:300]
+
+
+@pytest.mark.parametrize("value", [b"\xb2", b"\xb9\xb2"])
+def test_a_last_event_id_that_is_not_ascii_digits_is_not_a_500(
+    client: TestClient, headers: dict[str, str], value: bytes
+) -> None:
+    # latin-1 reads 0xb2 as "²", which str.isdigit() accepts and int() refuses
+    auth = headers["Authorization"].encode()
+    raw = [(b"host", b"testserver"), (b"authorization", auth), (b"last-event-id", value)]
+    status, problem = _asgi_get(client.app, raw, path="/live/stream")
+    assert status == 400, problem
+    assert "last-event-id" in problem["detail"]

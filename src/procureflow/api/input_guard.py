@@ -48,7 +48,7 @@ MAX_FILE_NAME = 255
 """Longest upload file name kept (what file systems allow; the stores keep more)."""
 MAX_JSON_DEPTH = 64
 """Deepest nesting of arrays and objects a JSON body may have."""
-CHECKED_HEADERS = ("authorization", "cookie", "x-csrf-token", "content-type")
+CHECKED_HEADERS = ("authorization", "cookie", "x-csrf-token", "content-type", "last-event-id")
 """The request headers the app reads."""
 BAD_PATH = "procureflow_bad_path"
 
