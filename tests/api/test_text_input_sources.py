@@ -237,3 +237,12 @@ def test_a_last_event_id_that_is_not_ascii_digits_is_not_a_500(
     status, problem = _asgi_get(client.app, raw, path="/live/stream")
     assert status == 400, problem
     assert "last-event-id" in problem["detail"]
+
+
+def test_a_login_form_that_does_not_validate_is_a_page_not_a_json_document(
+    client: TestClient,
+) -> None:
+    response = client.post("/login", data={"token": "x" * 600, "next": "/"})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "token" in response.text

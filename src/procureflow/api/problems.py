@@ -80,19 +80,21 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
             for e in exc.errors()
         ]
         first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
         detail = f"{'.'.join(first['loc'])}: {first['msg']}"
+        if not is_api_path(request.url.path):  # a dashboard page or form
+            return HTMLResponse(error_page(422, detail), status_code=422)
         return problem(
             422,
             "Invalid request",
             detail,
             type_=TYPE_BASE + "invalid-request",
-            instance=request.url.path,
+            instance=printable(request.url.path),
             errors=errors,
         )
 
