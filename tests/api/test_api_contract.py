@@ -254,3 +254,17 @@ def test_a_yaml_document_that_cannot_end_is_a_422(
         path, headers={**headers, "Content-Type": "application/yaml"}, content=yaml_text
     )
     assert response.status_code == 422, response.text[:300]
+
+
+@pytest.mark.parametrize("key", ["#note", "function-x"])
+def test_a_playbook_key_that_looks_like_a_union_tag_is_named_in_a_422(
+    client: TestClient, headers: dict[str, str], key: str
+) -> None:
+    source = f"document: {{}}\ndo: []\n'{key}': 1\n"
+    response = client.post(
+        "/api/v1/playbooks/validate",
+        headers={**headers, "Content-Type": "application/yaml"},
+        content=source.encode(),
+    )
+    assert response.status_code == 422, response.text[:300]
+    assert f"property '{key}' is not allowed" in response.json()["detail"]
