@@ -268,3 +268,23 @@ def test_a_playbook_key_that_looks_like_a_union_tag_is_named_in_a_422(
     )
     assert response.status_code == 422, response.text[:300]
     assert f"property '{key}' is not allowed" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"placement": {"height": False}}, {"placement": {"page": 1, "zoom": 2}}, {"order": True}],
+)
+def test_a_signature_profile_with_a_coerced_or_unknown_value_is_a_422(
+    client: TestClient, headers: dict[str, str], change: dict[str, Any]
+) -> None:
+    profile = {
+        "name": "p2",
+        "category": "contract",
+        "key_alias": "k",
+        "signer_name": "s",
+        "signer_title": "t",
+        "organisation": "o",
+        **change,
+    }
+    response = client.put("/api/v1/documents/profiles/p2", headers=headers, json=profile)
+    assert response.status_code == 422, response.text

@@ -3,7 +3,7 @@ where on the page, and in which order among co-signers."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from procureflow.errors import NotFound
 
@@ -15,6 +15,10 @@ class Placement(BaseModel):
     """Where the stamp goes: page number (1-based; negative counts from the end, -1 is the
     last page) and the box in PDF points from the bottom-left corner."""
 
+    # a profile says exactly what is signed where: no coercion (false is not 0), no
+    # unknown fields silently dropped
+    model_config = ConfigDict(strict=True, extra="forbid")
+
     page: int = -1
     x: float = 56.0
     y: float = 56.0
@@ -24,6 +28,8 @@ class Placement(BaseModel):
 
 class SignatureProfile(BaseModel):
     """A signer identity and its stamp for one document category."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     name: str = Field(pattern=PROFILE_NAME)
     category: str = Field(min_length=1, max_length=50)
