@@ -288,3 +288,21 @@ def test_a_signature_profile_with_a_coerced_or_unknown_value_is_a_422(
     }
     response = client.put("/api/v1/documents/profiles/p2", headers=headers, json=profile)
     assert response.status_code == 422, response.text
+
+
+def test_a_signature_profile_order_written_as_a_whole_float_is_accepted(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    profile = {
+        "name": "p3",
+        "category": "contract",
+        "key_alias": "k",
+        "signer_name": "s",
+        "signer_title": "t",
+        "organisation": "o",
+        "order": 708.0,
+        "placement": {"page": 2.0},
+    }
+    response = client.put("/api/v1/documents/profiles/p3", headers=headers, json=profile)
+    assert response.status_code == 200, response.text
+    assert response.json()["order"] == 708 and response.json()["placement"]["page"] == 2

@@ -3,12 +3,24 @@ where on the page, and in which order among co-signers."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from procureflow.errors import NotFound
 
 PROFILE_NAME = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
 """What a signature profile's name may be (it names files and keys)."""
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON's 2.0 is the integer 2 (JSON Schema agrees); a boolean is not a number."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 
 class Placement(BaseModel):
@@ -19,7 +31,7 @@ class Placement(BaseModel):
     # unknown fields silently dropped
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    page: int = -1
+    page: WholeNumber = -1
     x: float = 56.0
     y: float = 56.0
     width: float = 220.0
@@ -33,7 +45,9 @@ class SignatureProfile(BaseModel):
 
     name: str = Field(pattern=PROFILE_NAME)
     category: str = Field(min_length=1, max_length=50)
-    order: int = Field(1, ge=1, le=1000, description="place among the category's co-signers")
+    order: WholeNumber = Field(
+        1, ge=1, le=1000, description="place among the category's co-signers"
+    )
     key_alias: str
     signer_name: str
     signer_title: str
