@@ -10,6 +10,7 @@ into an RFC 9457 problem document using :attr:`ProcureFlowError.status` and
     ProcureFlowError
     ├── ConfigError                 settings that cannot work
     ├── InvalidInput                bad input from a person or a file (400/422)
+    │   ├── InvalidText             text the database cannot store: NUL, not UTF-8 (400)
     │   ├── PlaybookInvalid         a playbook document that does not validate
     │   ├── ExpressionError         a jq or CEL expression that does not compile or run
     │   ├── EventInvalid            a CloudEvent missing required attributes
@@ -37,6 +38,7 @@ class ErrorCode(StrEnum):
 
     CONFIG = "config"
     INVALID_INPUT = "invalid-input"
+    INVALID_TEXT = "invalid-text"
     PLAYBOOK_INVALID = "playbook-invalid"
     EXPRESSION_ERROR = "expression-error"
     EVENT_INVALID = "event-invalid"
@@ -88,6 +90,16 @@ class InvalidInput(ProcureFlowError):
     code = ErrorCode.INVALID_INPUT
     status = 422
     title = "Invalid input"
+
+
+class InvalidText(InvalidInput):
+    """Text no store can keep as text: a NUL character, bytes that are not UTF-8, a lone
+    surrogate. PostgreSQL refuses them where SQLite keeps them, so they are refused where
+    they come in, naming where they are, and never reach a database."""
+
+    code = ErrorCode.INVALID_TEXT
+    status = 400
+    title = "Invalid text"
 
 
 class PlaybookInvalid(InvalidInput):
@@ -212,6 +224,7 @@ __all__ = [
     "ImportRejected",
     "IntegrityError",
     "InvalidInput",
+    "InvalidText",
     "NotFound",
     "Overloaded",
     "PlaybookInvalid",

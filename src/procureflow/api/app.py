@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from procureflow import __version__
+from procureflow.api.input_guard import InputGuard, check_request_text
+from procureflow.api.problem_docs import document_problems
 from procureflow.api.problems import install_problem_handlers
 from procureflow.api.routers import ROUTER_MODULES
 from procureflow.config import Settings, check_startup_secrets, get_settings
@@ -69,7 +71,12 @@ def create_app(
         version=__version__,
         description="Procurement orchestration: events, playbooks, approvals, audit.",
         lifespan=lifespan,
+        # text no database can store is refused before any handler: the middleware checks
+        # query, headers and text bodies; the dependency names a bad path parameter and
+        # checks multipart forms
+        dependencies=[Depends(check_request_text)],
     )
+    app.add_middleware(InputGuard)
     install_problem_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
 
@@ -82,6 +89,14 @@ def create_app(
         api.include_router(importlib.import_module(f"procureflow.api.routers.{module}").router)
     app.include_router(api)
     _mount_web(app)
+
+    def openapi() -> dict[str, Any]:
+        # every error code an operation can answer, with the problem schema
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from procureflow.adapters.db.user_store import User
 from procureflow.api.auth import current_user
+from procureflow.api.problem_docs import problem_responses
 from procureflow.runtime.services import Services
 
 
@@ -39,8 +40,9 @@ IntakeOpen = Depends(intake_open)
 
 OVERLOADED_RESPONSE: dict[int | str, dict[str, Any]] = {
     503: {
+        **problem_responses(503)[503],
         "description": "Too much work is waiting for the workers; the Retry-After header "
-        "says when to try again (problem+json).",
+        "says when to try again.",
         "headers": {"Retry-After": {"schema": {"type": "integer"}}},
     }
 }

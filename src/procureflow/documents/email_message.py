@@ -25,6 +25,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from procureflow.documents.html_text import html_to_text
 from procureflow.domain.clock import as_utc
+from procureflow.domain.text_checks import text_problem
 from procureflow.errors import DocumentRejected
 
 DEFAULT_MAX_EMAIL_BYTES = 25 * 1024 * 1024
@@ -167,7 +168,7 @@ def parse_email(
     digest = hashlib.sha256(raw).hexdigest()
     to_header = message.get("To")
     recipients = tuple(a.addr_spec for a in to_header.addresses) if to_header is not None else ()
-    return ParsedEmail(
+    mail = ParsedEmail(
         message_id=str(message.get("Message-ID") or f"<sha256-{digest[:32]}@procureflow>").strip(),
         sender=sender.addr_spec.lower(),
         sender_name=sender.display_name,
@@ -181,6 +182,27 @@ def parse_email(
         sha256=digest,
         size=len(raw),
     )
+    _check_stored_text(mail, source)
+    return mail
+
+
+def _check_stored_text(mail: ParsedEmail, source: str) -> None:
+    """The decoded texts that are kept as text (headers, body, attachment names) must be
+    storable: an encoded word or a quoted-printable ``=00`` can decode to a NUL, which a
+    database refuses. Attachments' contents are binary and not looked at."""
+    texts = {
+        "Message-ID header": [mail.message_id],
+        "From header": [mail.sender, mail.sender_name],
+        "To header": list(mail.to),
+        "Subject header": [mail.subject],
+        f"{mail.text_source} part": [mail.text],
+        "attachment name": list(mail.attachments),
+    }
+    for where, values in texts.items():
+        for value in values:
+            problem = text_problem(value)
+            if problem is not None:
+                raise _reject(f"its {where} {problem}", source)
 
 
 def parse_email_or_quarantine(

@@ -3,16 +3,35 @@ where on the page, and in which order among co-signers."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from procureflow.errors import NotFound
+
+PROFILE_NAME = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
+"""What a signature profile's name may be (it names files and keys)."""
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON's 2.0 is the integer 2 (JSON Schema agrees); a boolean is not a number."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 
 class Placement(BaseModel):
     """Where the stamp goes: page number (1-based; negative counts from the end, -1 is the
     last page) and the box in PDF points from the bottom-left corner."""
 
-    page: int = -1
+    # a profile says exactly what is signed where: no coercion (false is not 0), no
+    # unknown fields silently dropped
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    page: WholeNumber = -1
     x: float = 56.0
     y: float = 56.0
     width: float = 220.0
@@ -22,9 +41,13 @@ class Placement(BaseModel):
 class SignatureProfile(BaseModel):
     """A signer identity and its stamp for one document category."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")
-    category: str
-    order: int = 1
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    name: str = Field(pattern=PROFILE_NAME)
+    category: str = Field(min_length=1, max_length=50)
+    order: WholeNumber = Field(
+        1, ge=1, le=1000, description="place among the category's co-signers"
+    )
     key_alias: str
     signer_name: str
     signer_title: str
@@ -89,4 +112,11 @@ def profile_named(name: str, profiles: list[SignatureProfile]) -> SignatureProfi
     )
 
 
-__all__ = ["DEFAULT_PROFILES", "Placement", "SignatureProfile", "profile_named", "profiles_for"]
+__all__ = [
+    "DEFAULT_PROFILES",
+    "PROFILE_NAME",
+    "Placement",
+    "SignatureProfile",
+    "profile_named",
+    "profiles_for",
+]

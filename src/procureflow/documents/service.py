@@ -131,12 +131,13 @@ class DocumentService(CoSigning):
         unsigned_copy: bool = False,
     ) -> dict[str, Any]:
         """Merge in the given order, one bookmark per source (its title or file name)."""
+        loaded = [self._load(sha) for sha in sha256s]  # an unknown document is a 404 first
         if titles is not None and len(titles) != len(sha256s):
             raise InvalidInput("give one title per document to merge", subject="titles")
-        sources = []
-        for index, sha in enumerate(sha256s):
-            data, doc = self._load(sha)
-            sources.append((titles[index] if titles else stem(doc.name), data))
+        sources = [
+            (titles[index] if titles else stem(doc.name), data)
+            for index, (data, doc) in enumerate(loaded)
+        ]
         merged, toc = pdfops.merge(sources, unsigned_copy=unsigned_copy)
         out = self._put(merged, name)
         details = {"bookmarks": toc, "unsigned_copy": unsigned_copy}

@@ -13,6 +13,8 @@ from procureflow.errors import EventInvalid
 
 REQUIRED = ("specversion", "id", "source", "type")
 _EXTENSION_NAME = re.compile(r"^[a-z0-9]{1,20}$")
+MAX_LENGTHS = {"id": 500, "source": 500, "type": 300, "subject": 500}
+"""The longest attribute values the event store keeps (its column sizes)."""
 _CONTEXT = {
     "specversion",
     "id",
@@ -42,6 +44,12 @@ def validate_event(raw: Any) -> dict[str, Any]:
     for name in ("id", "source", "type"):
         if not isinstance(raw[name], str):
             raise EventInvalid(f"attribute {name!r} must be a string")
+    for name in ("subject", "datacontenttype", "dataschema", "data_base64"):
+        if name in raw and not isinstance(raw[name], str):
+            raise EventInvalid(f"attribute {name!r} must be a string")
+    for name, longest in MAX_LENGTHS.items():
+        if isinstance(raw.get(name), str) and len(raw[name]) > longest:
+            raise EventInvalid(f"attribute {name!r} is longer than {longest} characters")
     if "data" in raw and "data_base64" in raw:
         raise EventInvalid("an event carries either 'data' or 'data_base64', not both")
     event = dict(raw)
@@ -56,6 +64,30 @@ def validate_event(raw: Any) -> dict[str, Any]:
             )
     event.setdefault("datacontenttype", "application/json")
     return event
+
+
+JSON_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "CloudEvent",
+    "description": "A CloudEvents 1.0 event in structured JSON mode.",
+    "required": list(REQUIRED),
+    "properties": {
+        "specversion": {"type": "string", "enum": ["1.0"]},
+        "id": {"type": "string", "minLength": 1, "maxLength": MAX_LENGTHS["id"]},
+        "source": {"type": "string", "minLength": 1, "maxLength": MAX_LENGTHS["source"]},
+        "type": {"type": "string", "minLength": 1, "maxLength": MAX_LENGTHS["type"]},
+        "subject": {"type": "string", "maxLength": MAX_LENGTHS["subject"]},
+        "time": {"type": "string", "format": "date-time"},
+        "datacontenttype": {"type": "string"},
+        "dataschema": {"type": "string"},
+        "data": {},
+        "data_base64": {"type": "string"},
+    },
+    "patternProperties": {_EXTENSION_NAME.pattern: {}},
+    "additionalProperties": False,
+    "not": {"required": ["data", "data_base64"]},
+}
+"""What :func:`validate_event` accepts, as a JSON Schema (for the API's description)."""
 
 
 def parse_time(value: Any) -> datetime:
@@ -87,4 +119,4 @@ def new_event(
     return event
 
 
-__all__ = ["REQUIRED", "new_event", "parse_time", "validate_event"]
+__all__ = ["JSON_SCHEMA", "REQUIRED", "new_event", "parse_time", "validate_event"]

@@ -105,8 +105,11 @@ def _validation_problems(exc: ValidationError, data: Any, source: SourceMap) -> 
     for error in exc.errors(include_url=False):
         path = _data_path(error["loc"])
         kind = error["type"]
-        if kind == "extra_forbidden":
-            message = f"property '{path[-1]}' is not allowed here"
+        if kind == "extra_forbidden" and error["loc"]:
+            # the last part is the author's key, even one that looks like a union tag
+            name = error["loc"][-1]
+            path = (*_data_path(error["loc"][:-1]), name)
+            message = f"property '{name}' is not allowed here"
         elif kind == "missing":
             message = "required field is missing"
         elif kind == "string_pattern_mismatch":

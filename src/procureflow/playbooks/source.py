@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from procureflow.domain.yaml_size import TooLarge, expanded_size
 from procureflow.errors import PlaybookInvalid
 
 Path = tuple[str | int, ...]
@@ -69,7 +70,12 @@ def read_yaml(text: str, origin: str) -> tuple[Any, SourceMap]:
         node = reader.get_single_node()
         if node is None:
             raise PlaybookInvalid(f"{origin}:1: the document is empty")
+        expanded_size(node)
         data = _convert(reader, node, (), source)
+    except TooLarge as exc:
+        raise PlaybookInvalid(f"{origin}:1: the document {exc}") from None
+    except RecursionError:
+        raise PlaybookInvalid(f"{origin}:1: the document is nested too deeply") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from procureflow.domain.canonical import digest
+from procureflow.domain.yaml_size import TooLarge, expanded_size
 from procureflow.errors import ExpressionError, PolicyInvalid
 from procureflow.policies.cel import CompiledExpression, compile_expression
 from procureflow.policies.model import PolicyDocument
@@ -91,7 +92,13 @@ def load_policy(text: str, origin: str = "<string>") -> Policy:
         raise PolicyInvalid(f"larger than {MAX_POLICY_BYTES} bytes", subject=origin)
     try:
         root = yaml.compose(text, Loader=_DecimalLoader)
+        if root is not None:
+            expanded_size(root)  # before building data an alias could blow up
         data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+    except TooLarge as exc:
+        raise PolicyInvalid(f"the document {exc}", subject=origin) from None
+    except RecursionError:
+        raise PolicyInvalid("the document is nested too deeply", subject=origin) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

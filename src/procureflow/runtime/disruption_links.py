@@ -83,7 +83,9 @@ def verify_rfq(token: str, secret: str, *, now: datetime | None = None) -> RfqCl
     """The claim of a valid token; ``Forbidden`` when forged or malformed, ``LinkExpired``
     when past its expiry."""
     payload, dot, signature = token.partition(".")
-    if not dot or not payload or not signature:
+    # a token is base64url text: anything else (non-ASCII, which neither the signature
+    # comparison nor the MAC can take) is not one of ours
+    if not dot or not payload or not signature or not token.isascii():
         raise Forbidden("the link is not a valid ProcureFlow confirmation link")
     if not hmac.compare_digest(signature, _mac(secret, payload)):
         raise Forbidden("the link's signature does not match: it was altered or not issued here")

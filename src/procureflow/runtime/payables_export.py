@@ -15,7 +15,7 @@ from typing import Any
 
 from procureflow.documents.pain001 import CreditTransfer, Debtor, export_pain001
 from procureflow.domain.money import Money
-from procureflow.errors import InvalidInput
+from procureflow.errors import Conflict
 from procureflow.runtime.payables_stores import PayablesStores, payables_stores
 from procureflow.runtime.services import Services
 
@@ -95,12 +95,12 @@ def export_authorised_payments(
         for p in stores.payables.payments(status="authorised")
         if p["amount"]["currency"] == wanted
     ]
-    if not due:
-        raise InvalidInput(f"no authorised payments in {wanted} to export")
+    if not due:  # a state that refuses the request, not bad input
+        raise Conflict(f"no authorised payments in {wanted} to export")
     held = _held(svc, stores, due)
     due = [p for p in due if p["payment_id"] not in held]
     if not due:
-        raise InvalidInput(
+        raise Conflict(
             f"every authorised payment in {wanted} is on hold: "
             + "; ".join(f"{pid} ({why})" for pid, why in held.items())
         )

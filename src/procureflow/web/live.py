@@ -133,7 +133,10 @@ async def stream(
     feed = feed_of(request)
     queue = await feed.subscribe()
     missed: list[dict[str, Any]] = []
-    start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
+    start = after
+    # a ledger id as the browser sent it back: ASCII digits in range, anything else ignored
+    if last_event_id and last_event_id.isascii() and last_event_id.isdecimal():
+        start = min(int(last_event_id), 2**62)
     if start is not None:
         missed = await asyncio.to_thread(entries_after, feed.engine, start)
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.tables_payables import denied_parties
+from procureflow.domain.text_checks import text_problem
 from procureflow.errors import ImportRejected
 
 _LEGAL_FORMS = re.compile(
@@ -36,14 +37,23 @@ def parse_denied_parties(data: bytes, *, list_name: str) -> list[dict[str, Any]]
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRejected("denied-party list is not UTF-8 text", subject=list_name) from exc
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    problem = text_problem(text)
+    if problem is not None:  # the names are stored as text: a NUL cannot be
+        raise ImportRejected(f"denied-party list {problem}", subject=list_name)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        fields = [f.strip().lower() for f in reader.fieldnames or []]
+        records = list(reader)
+    except csv.Error as exc:  # e.g. a stray carriage return inside a field
+        raise ImportRejected(
+            f"denied-party list is not valid CSV: {exc}", subject=list_name
+        ) from None
     if "name" not in fields:
         raise ImportRejected(
             "denied-party CSV needs a 'name' column (optional: country, id)", subject=list_name
         )
     rows = []
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in enumerate(records, start=2):
         record = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         name = record.get("name", "")
         if not name:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from procureflow.api.auth import APPROVERS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.api.problem_docs import problem_responses
 from procureflow.api.routers.records import PAGED, TOTAL_HEADER
 from procureflow.runtime.approvals import decide
 
@@ -45,7 +46,7 @@ def get_approval(svc: ServicesDep, approval_id: str) -> dict[str, Any]:
     return svc.approvals.get(approval_id)
 
 
-@router.post("/{approval_id}/decision")
+@router.post("/{approval_id}/decision", responses=problem_responses(409))
 async def decide_approval(
     svc: ServicesDep, user: CurrentUser, approval_id: str, body: ApprovalDecision
 ) -> dict[str, Any]:

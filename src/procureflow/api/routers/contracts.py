@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 from procureflow.api.auth import DOCUMENT_EDITORS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.payables_uploads import CONTRACT_LIMIT, read_limited
+from procureflow.api.problem_docs import problem_responses
+from procureflow.api.request_types import IsoDate
 from procureflow.api.routers.documents import DocumentsDep
 from procureflow.errors import Conflict, Forbidden
 from procureflow.runtime.payables_intake import (
@@ -28,7 +30,7 @@ router = APIRouter(prefix="/contracts", tags=["contracts"], dependencies=[access
 
 
 class MilestoneDone(BaseModel):
-    completed_on: date | None = None
+    completed_on: IsoDate | None = None
 
 
 class BankDetails(BaseModel):
@@ -36,7 +38,7 @@ class BankDetails(BaseModel):
     bic: str | None = Field(None, min_length=8, max_length=11)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=problem_responses(409, 413))
 def upload_contract(
     svc: ServicesDep, user: CurrentUser, file: UploadFile = File(...)
 ) -> dict[str, Any]:
@@ -47,7 +49,7 @@ def upload_contract(
     return sign_contract_file(svc, data, file.filename or "contract", actor=user.id)
 
 
-@router.post("/ocds", status_code=201)
+@router.post("/ocds", status_code=201, responses=problem_responses(409, 413))
 def upload_ocds(
     svc: ServicesDep, user: CurrentUser, file: UploadFile = File(...), payment_terms: str = "net 30"
 ) -> list[dict[str, Any]]:
@@ -59,7 +61,7 @@ def upload_ocds(
     )
 
 
-@router.post("/from-signing/{session_id}", status_code=201)
+@router.post("/from-signing/{session_id}", status_code=201, responses=problem_responses(409))
 def from_signing(
     svc: ServicesDep, user: CurrentUser, session_id: str, docs: DocumentsDep
 ) -> dict[str, Any]:
@@ -99,7 +101,7 @@ def show_contract(svc: ServicesDep, contract_id: str) -> dict[str, Any]:
     return found
 
 
-@router.post("/{contract_id}/milestones/{milestone_id}/complete")
+@router.post("/{contract_id}/milestones/{milestone_id}/complete", responses=problem_responses(409))
 def complete(
     svc: ServicesDep, user: CurrentUser, contract_id: str, milestone_id: str, body: MilestoneDone
 ) -> dict[str, Any]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, Depends, File, Path, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from procureflow.adapters.document_wiring import build_document_service
 from procureflow.api.auth import DOCUMENT_EDITORS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
-from procureflow.documents.profiles import SignatureProfile
+from procureflow.api.problem_docs import problem_responses
+from procureflow.documents.profiles import PROFILE_NAME, SignatureProfile
 from procureflow.documents.service import DocumentService
 from procureflow.errors import DocumentRejected, NotFound
 
@@ -65,7 +66,7 @@ class SignNextRequest(BaseModel):
     profile: str | None = None
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=problem_responses(409))
 def upload(docs: DocumentsDep, user: CurrentUser, file: UploadFile = File(...)) -> dict[str, Any]:
     """Store a PDF, DOCX, ODT, RTF or signature image; refused files are quarantined."""
     stored = docs.ingest_stream(file.file, name=file.filename or "upload", actor=user.id)
@@ -95,14 +96,17 @@ def profiles(docs: DocumentsDep) -> list[dict[str, Any]]:
 
 @router.put("/profiles/{name}")
 def save_profile(
-    name: str, body: SignatureProfile, docs: DocumentsDep, user: CurrentUser
+    name: Annotated[str, Path(pattern=PROFILE_NAME)],
+    body: SignatureProfile,
+    docs: DocumentsDep,
+    user: CurrentUser,
 ) -> dict[str, Any]:
     """Create or replace a signature profile (the name in the path wins)."""
     profile = SignatureProfile.model_validate({**body.model_dump(), "name": name})
     return docs.save_profile(profile, actor=user.id).model_dump(mode="json")
 
 
-@router.post("/merge", status_code=201)
+@router.post("/merge", status_code=201, responses=problem_responses(404, 409))
 def merge(body: MergeRequest, docs: DocumentsDep, user: CurrentUser) -> dict[str, Any]:
     """Merge stored PDFs in the given order, one bookmark per source."""
     return docs.merge(
@@ -120,7 +124,7 @@ def signing_session(session_id: str, docs: DocumentsDep) -> dict[str, Any]:
     return docs.session(session_id)
 
 
-@router.post("/signing-sessions/{session_id}/sign")
+@router.post("/signing-sessions/{session_id}/sign", responses=problem_responses(409))
 def sign_next(
     session_id: str, body: SignNextRequest, docs: DocumentsDep, user: CurrentUser
 ) -> dict[str, Any]:
@@ -145,7 +149,7 @@ def content(sha256: str, docs: DocumentsDep) -> Response:
     return Response(docs.store.get(sha256), media_type=media_type)
 
 
-@router.post("/{sha256}/convert", status_code=201)
+@router.post("/{sha256}/convert", status_code=201, responses=problem_responses(409))
 def convert(
     sha256: str, body: ConvertRequest, docs: DocumentsDep, user: CurrentUser
 ) -> dict[str, Any]:
@@ -153,7 +157,7 @@ def convert(
     return docs.convert(sha256, actor=user.id, pdfa=body.pdfa)
 
 
-@router.post("/{sha256}/compress", status_code=201)
+@router.post("/{sha256}/compress", status_code=201, responses=problem_responses(409))
 def compress(
     sha256: str, body: CompressRequest, docs: DocumentsDep, user: CurrentUser
 ) -> dict[str, Any]:
@@ -163,7 +167,7 @@ def compress(
     )
 
 
-@router.post("/{sha256}/split", status_code=201)
+@router.post("/{sha256}/split", status_code=201, responses=problem_responses(409))
 def split(sha256: str, body: SplitRequest, docs: DocumentsDep, user: CurrentUser) -> dict[str, Any]:
     """Split by ranges, every N pages, maximum size or bookmarks."""
     return docs.split(
@@ -183,7 +187,7 @@ def classify(sha256: str, docs: DocumentsDep, user: CurrentUser) -> dict[str, An
     return docs.classify(sha256, actor=user.id)
 
 
-@router.post("/{sha256}/stamp", status_code=201)
+@router.post("/{sha256}/stamp", status_code=201, responses=problem_responses(409))
 def stamp(
     sha256: str, body: SignersRequest, docs: DocumentsDep, user: CurrentUser
 ) -> dict[str, Any]:
@@ -191,7 +195,7 @@ def stamp(
     return docs.stamp(sha256, actor=user.id, category=body.category, profiles=body.profiles)
 
 
-@router.post("/{sha256}/signing-sessions", status_code=201)
+@router.post("/{sha256}/signing-sessions", status_code=201, responses=problem_responses(409))
 def open_session(
     sha256: str, body: SignersRequest, docs: DocumentsDep, user: CurrentUser
 ) -> dict[str, Any]:
@@ -201,7 +205,7 @@ def open_session(
     )
 
 
-@router.post("/{sha256}/sign", status_code=201)
+@router.post("/{sha256}/sign", status_code=201, responses=problem_responses(409))
 def sign(
     sha256: str, body: SignersRequest, docs: DocumentsDep, user: CurrentUser
 ) -> dict[str, Any]:

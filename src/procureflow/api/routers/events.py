@@ -11,9 +11,19 @@ from pydantic import BaseModel
 from procureflow.adapters.db.user_store import User
 from procureflow.api.auth import OPERATORS, REQUESTERS, SUPPLIER_VOICE, access, require_roles
 from procureflow.api.deps import OVERLOADED_RESPONSE, CurrentUser, IntakeOpen, ServicesDep
+from procureflow.api.problem_docs import problem_responses
 from procureflow.api.routers.records import PAGED, TOTAL_HEADER
+from procureflow.domain.cloudevents import JSON_SCHEMA as CLOUDEVENT_SCHEMA
 from procureflow.errors import Forbidden
 from procureflow.runtime.dispatch import EventDispatcher
+
+EXAMPLE = {
+    "specversion": "1.0",
+    "id": "A234-1234-1234",
+    "source": "https://supplier.example/portal",
+    "type": "supplier.delay_notice",
+    "data": {"supplier_id": "SUP-001", "delay_days": 14},
+}
 
 router = APIRouter(prefix="/events", tags=["events"], dependencies=[access(REQUESTERS)])
 
@@ -31,27 +41,21 @@ class EventAccepted(BaseModel):
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=EventAccepted,
-    responses={
-        403: {"description": "The role may not post this event type."},
-        **OVERLOADED_RESPONSE,
-    },
+    responses={**problem_responses(403), **OVERLOADED_RESPONSE},
     dependencies=[IntakeOpen],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {**CLOUDEVENT_SCHEMA, "examples": [EXAMPLE]}}
+            },
+        }
+    },
 )
 async def post_event(
     svc: ServicesDep,
     user: CurrentUser,
-    event: dict[str, Any] = Body(  # noqa: B008
-        ...,
-        examples=[
-            {
-                "specversion": "1.0",
-                "id": "A234-1234-1234",
-                "source": "https://supplier.example/portal",
-                "type": "supplier.delay_notice",
-                "data": {"supplier_id": "SUP-001", "delay_days": 14},
-            }
-        ],
-    ),
+    event: dict[str, Any] = Body(...),  # noqa: B008 - described by CLOUDEVENT_SCHEMA
 ) -> dict[str, Any]:
     """Ingest one CloudEvent (structured JSON mode); a repeat of (source, id) is a duplicate.
     The signed-in sender is recorded as its actor and requests what it starts."""
@@ -88,10 +92,7 @@ class EventReplayed(BaseModel):
 @router.post(
     "/{key}/replay",
     response_model=EventReplayed,
-    responses={
-        404: {"description": "No stored event with this key."},
-        409: {"description": "The event started instances already, or triggers none."},
-    },
+    responses=problem_responses(404, 409),
 )
 async def replay_event(
     svc: ServicesDep, key: str, user: Annotated[User, Depends(require_roles(*OPERATORS))]

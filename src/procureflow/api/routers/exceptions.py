@@ -12,10 +12,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from procureflow.api.auth import APPROVERS, OPERATORS, access, require_roles
 from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.api.problem_docs import problem_responses
+from procureflow.api.request_types import IsoDateTime
 from procureflow.errors import InvalidInput
 from procureflow.runtime.exception_functions import acknowledge, resolve
 from procureflow.runtime.monitors import MONITORS, monitor_store, payment_holds, run_pass
@@ -30,11 +32,31 @@ class ExceptionResolution(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
+AS_OF_YEARS = r"^(19[7-9][0-9]|2[0-9]{3})-"
+
+
 class MonitorPass(BaseModel):
     """A pass run by hand: which monitors (default all), as of when (default now)."""
 
-    monitors: list[str] = Field(default_factory=list, max_length=len(MONITORS))
-    as_of: datetime | None = None
+    monitors: list[str] = Field(
+        default_factory=list,
+        max_length=len(MONITORS),
+        json_schema_extra={"items": {"type": "string", "enum": list(MONITORS)}},
+    )
+    as_of: IsoDateTime | None = Field(
+        default=None,
+        description="a moment between 1970 and 2999 (a pass looks back and ahead from it)",
+        json_schema_extra={"pattern": AS_OF_YEARS},
+    )
+
+    @field_validator("as_of")
+    @classmethod
+    def _within_range(cls, value: datetime | None) -> datetime | None:
+        # the pass computes windows around the moment and stores it in UTC: at the ends of
+        # the calendar that overflows (a server error), so such a moment is refused here
+        if value is not None and not 1970 <= value.year <= 2999:
+            raise ValueError("as_of must lie between 1970 and 2999")
+        return value
 
 
 @router.get("/monitors/runs")
@@ -63,7 +85,7 @@ def list_payment_holds(
     return payment_holds(svc).list(supplier_id, True if active else None)
 
 
-@router.post("/{exception_id}/ack")
+@router.post("/{exception_id}/ack", responses=problem_responses(409))
 async def acknowledge_exception(
     svc: ServicesDep, user: CurrentUser, exception_id: str
 ) -> dict[str, Any]:
@@ -71,7 +93,7 @@ async def acknowledge_exception(
     return await run_in_threadpool(acknowledge, svc, exception_id, user=user.id, roles=user.roles)
 
 
-@router.post("/{exception_id}/resolve")
+@router.post("/{exception_id}/resolve", responses=problem_responses(409))
 async def resolve_exception(
     svc: ServicesDep, user: CurrentUser, exception_id: str, body: ExceptionResolution
 ) -> dict[str, Any]:

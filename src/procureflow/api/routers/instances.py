@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from procureflow.api.auth import OPERATORS, REQUESTERS, access
 from procureflow.api.deps import OVERLOADED_RESPONSE, CurrentUser, IntakeOpen, ServicesDep
+from procureflow.api.problem_docs import problem_responses
 from procureflow.api.routers.records import PAGED, TOTAL_HEADER
 from procureflow.runtime import instance_control
 from procureflow.runtime.launch import start_instance
@@ -53,7 +54,7 @@ def get_instance(svc: ServicesDep, instance_id: str) -> dict[str, Any]:
     "",
     status_code=status.HTTP_202_ACCEPTED,
     dependencies=[IntakeOpen],
-    responses=OVERLOADED_RESPONSE,
+    responses={**problem_responses(404), **OVERLOADED_RESPONSE},
 )
 async def create_instance(
     svc: ServicesDep, user: CurrentUser, body: InstanceCreate
@@ -65,11 +66,7 @@ async def create_instance(
     return {"id": instance_id, "playbook": version.name, "version": version.version}
 
 
-CONTROL_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such instance."},
-    409: {"description": "The instance is not in a state this move applies to."},
-    503: {"description": "No workflow engine is reachable from this process."},
-}
+CONTROL_RESPONSES = problem_responses(404, 409, 503)
 
 
 class CancelRequest(BaseModel):

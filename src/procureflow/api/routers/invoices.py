@@ -10,13 +10,14 @@ from fastapi import APIRouter, File, UploadFile
 from procureflow.api.auth import DOCUMENT_EDITORS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
 from procureflow.api.payables_uploads import INVOICE_LIMIT, read_limited
+from procureflow.api.problem_docs import problem_responses
 from procureflow.runtime.payables_intake import receive_invoice
 from procureflow.runtime.payables_stores import payables_stores
 
 router = APIRouter(prefix="/invoices", tags=["invoices"], dependencies=[access(DOCUMENT_EDITORS)])
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=problem_responses(413))
 def upload_invoice(
     svc: ServicesDep, user: CurrentUser, file: UploadFile = File(...)
 ) -> dict[str, Any]:

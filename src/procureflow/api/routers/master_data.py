@@ -21,7 +21,13 @@ from procureflow.errors import Forbidden, ImportRejected
 router = APIRouter(prefix="/master-data", tags=["master data"], dependencies=[access(REQUESTERS)])
 
 MAY_IMPORT = frozenset({"orchestrator", "buyer", "category_manager", "admin"})
-KindPath = Annotated[str, Path(description=f"One of: {', '.join(KINDS)}")]
+KindPath = Annotated[
+    str,
+    Path(
+        description=f"One of: {', '.join(KINDS)}",
+        json_schema_extra={"enum": list(KINDS)},
+    ),
+]
 
 
 @router.get("")

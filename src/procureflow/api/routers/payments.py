@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from procureflow.api.auth import access
 from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.api.problem_docs import problem_responses
 from procureflow.documents.pain001 import Debtor
 from procureflow.runtime.payables_export import export_authorised_payments
 from procureflow.runtime.payables_stores import payables_stores
@@ -37,7 +38,10 @@ def list_payments(svc: ServicesDep, status: str | None = None) -> list[dict[str,
 @router.post(
     "/export",
     response_class=Response,
-    responses={200: {"content": {"application/xml": {}}, "description": "pain.001.001.03"}},
+    responses={
+        200: {"content": {"application/xml": {}}, "description": "pain.001.001.03"},
+        **problem_responses(409),
+    },
 )
 def export(svc: ServicesDep, user: CurrentUser, body: ExportRequest) -> Response:
     """The ISO 20022 pain.001.001.03 file of every authorised payment (schema-valid); the

@@ -4,27 +4,43 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from procureflow.api.auth import APPROVERS, access
 from procureflow.api.deps import CurrentUser, ServicesDep
+from procureflow.api.problem_docs import problem_responses
+from procureflow.api.request_types import IsoDate
 from procureflow.runtime.payables_intake import record_receipt
 from procureflow.runtime.payables_stores import payables_stores
 
 router = APIRouter(prefix="/receipts", tags=["receipts"], dependencies=[access(APPROVERS)])
 
 
+Quantity = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": r"^[+-]?[0-9]{1,15}(\.[0-9]{1,6})?$"},
+            ]
+        }
+    ),
+]
+"""A quantity as a JSON number or a decimal string (what Decimal reads)."""
+
+
 class ReceiptCreate(BaseModel):
     receipt_id: str = Field(min_length=1, max_length=100)
     po_number: str = Field(min_length=1, max_length=100)
-    lines: dict[str, Decimal] = Field(min_length=1, description="PO line id → quantity received")
-    received_on: date | None = None
+    lines: dict[str, Quantity] = Field(min_length=1, description="PO line id → quantity received")
+    received_on: IsoDate | None = None
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=problem_responses(404))
 def add_receipt(svc: ServicesDep, user: CurrentUser, body: ReceiptCreate) -> dict[str, Any]:
     """Record goods received (the same receipt id again changes nothing)."""
     return record_receipt(

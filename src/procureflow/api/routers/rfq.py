@@ -23,6 +23,7 @@ from fastapi.responses import Response
 
 from procureflow.api.auth import refuse_cross_site
 from procureflow.api.deps import ServicesDep
+from procureflow.api.problem_docs import problem_responses
 from procureflow.runtime.disruption_intake import RFQ_SOURCE, answer_rfq, rfq_summary
 
 router = APIRouter(prefix="/rfq", tags=["rfq"])
@@ -43,27 +44,27 @@ async def _show(
     return await rfq_page(request, token, proposed)
 
 
-@router.get("/{token}/confirm", response_model=None)
+@router.get("/{token}/confirm", response_model=None, responses=problem_responses(403, 410))
 async def show_confirm(request: Request, token: str, svc: ServicesDep) -> dict[str, Any] | Response:
     """The request the link names (changes nothing): a page to answer it, or its summary
     as JSON (``Accept: application/json``)."""
     return await _show(request, svc, token, "confirmed")
 
 
-@router.get("/{token}/decline", response_model=None)
+@router.get("/{token}/decline", response_model=None, responses=problem_responses(403, 410))
 async def show_decline(request: Request, token: str, svc: ServicesDep) -> dict[str, Any] | Response:
     """As ``GET …/confirm``, with Decline as the proposed answer (changes nothing)."""
     return await _show(request, svc, token, "declined")
 
 
-@router.post("/{token}/confirm")
+@router.post("/{token}/confirm", responses=problem_responses(403, 410))
 async def confirm(request: Request, token: str, svc: ServicesDep) -> dict[str, Any]:
     """The supplier confirms it can deliver what the request asks."""
     refuse_cross_site(request)
     return await run_in_threadpool(answer_rfq, svc, token, "confirmed", None)
 
 
-@router.post("/{token}/decline")
+@router.post("/{token}/decline", responses=problem_responses(403, 410))
 async def decline(
     request: Request,
     token: str,

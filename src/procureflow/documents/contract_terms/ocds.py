@@ -27,6 +27,7 @@ from procureflow.documents.contract_terms.model import (
 from procureflow.domain.canonical import digest
 from procureflow.domain.currency_codes import require_iso_currency
 from procureflow.domain.payment_terms import parse_payment_terms
+from procureflow.domain.text_checks import bad_text_in
 from procureflow.errors import DocumentRejected, InvalidInput
 
 MAX_OCDS_BYTES = 20 * 1024 * 1024
@@ -168,6 +169,11 @@ def contracts_from_ocds(
         package = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DocumentRejected(f"not JSON: {exc}", subject=name) from exc
+    except RecursionError:
+        raise DocumentRejected("nested too deeply to be an OCDS release", subject=name) from None
+    for path, problem in bad_text_in(package):  # its texts are stored as text
+        pointer = "/" + "/".join(str(part) for part in path)
+        raise DocumentRejected(f"{pointer} {problem}", subject=name)
     if not isinstance(package, dict):
         raise DocumentRejected("not an OCDS release package", subject=name)
     releases = package.get("releases") if "releases" in package else [package]
