@@ -123,8 +123,9 @@ def _hold_for_review(
         reason_code="credit_note_as_invoice" if credit else "invalid_einvoice",
         subject_type="invoice",
         subject_id=stored["invoice_id"],
-        title=f"Invoice {invoice.number} from {invoice.supplier.name} is held: "
-        + report.summary()[:400],
+        title=(
+            f"Invoice {invoice.number} from {invoice.supplier.name} is held: {report.summary()}"
+        )[:500],
         detail={
             "po_number": invoice.order_reference,
             "file": name,

@@ -230,7 +230,9 @@ class PayablesStore(PaymentRecords):
 
     def earlier_fingerprints(self, invoice_id: str, supplier_key: str) -> list[InvoiceFingerprint]:
         """Fingerprints of the supplier's invoices received before this one (rejected ones too:
-        a rejected duplicate sent again is still a duplicate)."""
+        a rejected duplicate sent again is still a duplicate). Invoices held as invalid at
+        intake are left out: they were never accepted, and the corrected invoice the
+        supplier sends for one usually carries the same number."""
         with self.engine.connect() as conn:
             this = conn.execute(
                 sa.select(invoices.c.created_at).where(invoices.c.invoice_id == invoice_id)
@@ -239,6 +241,7 @@ class PayablesStore(PaymentRecords):
                 sa.select(invoices).where(
                     invoices.c.invoice_id != invoice_id,
                     invoices.c.created_at <= this,
+                    invoices.c.status != "held",
                     sa.or_(
                         invoices.c.supplier_key == supplier_key,
                         invoices.c.file_sha256 != "",
