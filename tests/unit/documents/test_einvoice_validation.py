@@ -144,3 +144,15 @@ def test_the_demo_invoice_passes_validation(credit_note: bool, tax_rate: Decimal
     )
     report = read_einvoice(data, "NW-1.xml").report
     assert report.valid, report.summary()
+
+
+def test_a_cii_invoice_naming_a_cius_is_checked_against_the_en16931_core(
+    sample_data: Path,
+) -> None:
+    original = (sample_data / "einvoice" / "en16931-cii" / "CII_example1.xml").read_bytes()
+    core = b"<ram:ID>urn:cen.eu:en16931:2017</ram:ID>"
+    cius = b"<ram:ID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0</ram:ID>"
+    assert core in original
+    report = read_einvoice(original.replace(core, cius), "xrechnung.xml").report
+    assert report.valid, report.summary()
+    assert "PF-CIUS" in report.rules("warning")

@@ -33,7 +33,11 @@ from procureflow.documents.einvoice.conformance import schema_findings, schematr
 from procureflow.documents.einvoice.findings import Finding, ValidationReport
 from procureflow.documents.einvoice.parse import DEFAULT_MAX_BYTES, ParsedDocument, parse_document
 from procureflow.documents.einvoice.pdfa import container_findings, profile_mismatch
-from procureflow.documents.einvoice.profiles import current_guideline, profile_for_guideline
+from procureflow.documents.einvoice.profiles import (
+    EN16931_ID,
+    current_guideline,
+    profile_for_guideline,
+)
 from procureflow.documents.einvoice.ubl import UBL_CREDIT_NOTE_NS
 from procureflow.domain.invoice import Invoice
 
@@ -80,11 +84,39 @@ def _invoice_findings(invoice: Invoice, root: etree._Element) -> list[Finding]:
     return found
 
 
+def _with_guideline(root: etree._Element, guideline: str) -> str:
+    """The document as text with its guideline id (BT-24) replaced by ``guideline``."""
+    rewritten = copy.deepcopy(root)
+    node = rewritten.find(_GUIDELINE)
+    assert node is not None
+    node.text = guideline
+    return str(etree.tostring(rewritten, encoding="unicode"))
+
+
+def _cii_core(root: etree._Element) -> tuple[list[Finding], str]:
+    """A CII invoice sent on its own, checked against the EN 16931 core.
+
+    The EN 16931 schematron published for Factur-X also checks BT-24 against the
+    Factur-X identifiers; a CIUS (XRechnung and the like) legitimately names itself
+    there, so its invoice is checked with BT-24 read as the core's and a warning says
+    the CIUS's own rules were not checked."""
+    guideline = (root.findtext(_GUIDELINE) or "").strip()
+    if guideline == EN16931_ID or not guideline.startswith(EN16931_ID):
+        return [], etree.tostring(root, encoding="unicode")
+    note = Finding(
+        severity="warning",
+        check="schematron",
+        rule="PF-CIUS",
+        message=f"specification id {guideline!r} names a CIUS of EN 16931: checked against "
+        "the EN 16931 core rules only, not the CIUS's own",
+    )
+    return [note], _with_guideline(root, EN16931_ID)
+
+
 def _facturx_artefacts(root: etree._Element) -> tuple[str | None, Artefacts, list[Finding], str]:
     """Profile, artefacts, findings about the profile, and the XML the schematron reads."""
     guideline = (root.findtext(_GUIDELINE) or "").strip()
     profile = profile_for_guideline(guideline)
-    xml = etree.tostring(root, encoding="unicode")
     if profile is None:
         problem = Finding(
             severity="fatal",
@@ -93,14 +125,18 @@ def _facturx_artefacts(root: etree._Element) -> tuple[str | None, Artefacts, lis
             message=f"guideline id {guideline or '(none)'!r} names no Factur-X / ZUGFeRD profile; "
             "checked as EN 16931",
         )
-        return None, FACTURX_PROFILES["en16931"], [problem], xml
+        return (
+            None,
+            FACTURX_PROFILES["en16931"],
+            [problem],
+            etree.tostring(root, encoding="unicode"),
+        )
+    if profile == "en16931":
+        findings, xml = _cii_core(root)
+        return profile, FACTURX_PROFILES[profile], findings, xml
     current = current_guideline(guideline, profile)
     if current is None:
-        return profile, FACTURX_PROFILES[profile], [], xml
-    rewritten = copy.deepcopy(root)
-    node = rewritten.find(_GUIDELINE)
-    assert node is not None
-    node.text = current
+        return profile, FACTURX_PROFILES[profile], [], etree.tostring(root, encoding="unicode")
     note = Finding(
         severity="warning",
         check="schematron",
@@ -108,7 +144,7 @@ def _facturx_artefacts(root: etree._Element) -> tuple[str | None, Artefacts, lis
         message=f"guideline id {guideline!r} is the older way to write {current!r}; "
         "checked as the latter",
     )
-    return profile, FACTURX_PROFILES[profile], [note], etree.tostring(rewritten, encoding="unicode")
+    return profile, FACTURX_PROFILES[profile], [note], _with_guideline(root, current)
 
 
 def validate_document(parsed: ParsedDocument, data: bytes) -> ValidationReport:
@@ -122,7 +158,7 @@ def validate_document(parsed: ParsedDocument, data: bytes) -> ValidationReport:
         xml = etree.tostring(root, encoding="unicode")
     elif parsed.embedded_name is None:
         artefacts, profile = CII_EN16931, "en16931"
-        xml = etree.tostring(root, encoding="unicode")
+        findings, xml = _cii_core(root)
     else:
         profile, artefacts, findings, xml = _facturx_artefacts(root)
     findings += schema_findings(root, artefacts.xsd)
