@@ -156,3 +156,17 @@ def test_a_cii_invoice_naming_a_cius_is_checked_against_the_en16931_core(
     report = read_einvoice(original.replace(core, cius), "xrechnung.xml").report
     assert report.valid, report.summary()
     assert "PF-CIUS" in report.rules("warning")
+
+
+def test_an_invoice_the_schematron_cannot_run_on_is_held_not_passed(
+    sample_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from procureflow.documents.einvoice import conformance
+
+    def broken(_xslt: str, _xml: str) -> str:
+        raise RuntimeError("processor failed")
+
+    monkeypatch.setattr(conformance, "run_stylesheet", broken)
+    path = sample_data / "einvoice" / "en16931-ubl" / "ubl-tc434-example1.xml"
+    report = read_einvoice(path.read_bytes(), path.name).report
+    assert report.rules() == ["PF-NOT-CHECKED"]

@@ -62,8 +62,22 @@ def parse_svrl(svrl: str) -> list[Finding]:
 
 
 def schematron_findings(xml: str, xslt: str) -> list[Finding]:
-    """The findings of the compiled schematron ``xslt`` on the document ``xml``."""
-    return parse_svrl(run_stylesheet(xslt, xml))
+    """The findings of the compiled schematron ``xslt`` on the document ``xml``.
+
+    When the schematron cannot be run on the document at all, that is itself a fatal
+    finding: an invoice the rules could not check must not pass as one they passed."""
+    try:
+        svrl = run_stylesheet(xslt, xml)
+    except Exception as exc:  # Saxon raises its own API error for any failure
+        return [
+            Finding(
+                severity="fatal",
+                check="schematron",
+                rule="PF-NOT-CHECKED",
+                message=f"the schematron could not be run on this document: {exc}"[:_MAX_MESSAGE],
+            )
+        ]
+    return parse_svrl(svrl)
 
 
 __all__ = ["SVRL_NS", "parse_svrl", "schema_findings", "schematron_findings"]

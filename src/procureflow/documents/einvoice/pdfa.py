@@ -41,7 +41,7 @@ def _xmp(pdf: pikepdf.Pdf) -> dict[str, str]:
     try:
         meta = pdf.open_metadata()
         return {str(k): str(v) for k, v in meta.items()}
-    except Exception:  # noqa: BLE001 - a broken XMP packet is itself the finding
+    except Exception:  # a broken XMP packet is itself the finding
         return {}
 
 
