@@ -85,7 +85,10 @@ def _facturx_xmp(xmp: dict[str, str], name: str) -> tuple[list[Finding], str | N
 
 
 def _relationship(pdf: pikepdf.Pdf, name: str) -> list[Finding]:
-    spec = pdf.attachments.get(name)
+    # The name-tree key and the file name usually agree; look the file up by either.
+    spec = pdf.attachments.get(name) or next(
+        (s for s in pdf.attachments.values() if s.filename == name), None
+    )
     if spec is None:
         return [_finding("PDFA-AF", f"{name} is not an embedded file of the PDF")]
     obj: Any = spec.obj
