@@ -302,6 +302,7 @@ INVOCATIONS: list[tuple[str, Invocation, str]] = [
     ("agents eval", lambda w: [str(ROOT / "tests" / "data" / "corpus"), "--kind", "mails"], OK),
     ("payments list", lambda w: [], OK),
     ("payments invoices", lambda w: [], OK),
+    ("payments invoice", lambda w: ["inv-none"], REFUSED),
     (
         "payments export",
         lambda w: [

@@ -139,13 +139,19 @@ def _show_contract(r: dict[str, Any]) -> None:
 
 
 def _show_invoice(r: dict[str, Any]) -> None:
+    from procureflow.cli.payments import validation_line
+
     inv = r["invoice"]
     console.print(
         f"invoice {inv['number']} from {inv['supplier_name']}: {inv['amount']['amount']} "
         f"{inv['amount']['currency']} for PO {inv['po_number'] or '-'} → {inv['invoice_id']} "
-        f"({inv['status']})",
+        f"({inv['status']}; {validation_line(inv.get('validation'))})",
         highlight=False,
     )
+    for finding in (inv.get("validation") or {}).get("findings", []):
+        console.print(
+            f"  {finding['severity']} {finding['rule']}: {finding['message']}", highlight=False
+        )
 
 
 __all__ = ["ingest_contract", "ingest_invoice"]

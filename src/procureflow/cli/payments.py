@@ -35,11 +35,14 @@ def list_payments(
 def list_invoices(
     po_number: str = typer.Option(None, "--po", help="Only this PO's invoices"),
     status: str = typer.Option(
-        None, "--status", help="received, exception, authorised, exported, rejected, credited"
+        None,
+        "--status",
+        help="received, held, exception, authorised, exported, rejected, credited",
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Invoices received, with their status and the reason codes of their last match."""
+    """Invoices received, with their status, what validating them found (``held``: fatal
+    errors, waiting for accounts payable) and the reason codes of their last match."""
     from procureflow.runtime.payables_stores import payables_stores
 
     with context.store() as svc:
@@ -49,6 +52,22 @@ def list_invoices(
             matches = store.match_results(row["invoice_id"])
             row["reason_codes"] = matches[-1]["reason_codes"] if matches else []
     emit(rows, as_json=as_json, human=_show_invoices)
+
+
+@app.command("invoice")
+@one_line_errors
+def show_invoice(
+    invoice_id: str = typer.Argument(..., help="The invoice's id (see `payments invoices`)"),
+    as_json: bool = JsonOption,
+) -> None:
+    """One invoice: status, every validation finding (fatal and warning) and its matches."""
+    from procureflow.runtime.payables_stores import payables_stores
+
+    with context.store() as svc:
+        store = payables_stores(svc).payables
+        row = store.get_invoice(invoice_id)
+        row["matches"] = store.match_results(invoice_id)
+    emit(row, as_json=as_json, human=_show_one_invoice)
 
 
 @app.command("export")
@@ -97,8 +116,23 @@ def _show(rows: list[dict[str, Any]]) -> None:
     console.print(table)
 
 
+def validation_line(validation: dict[str, Any] | None) -> str:
+    """What validation found, in a few words: ``valid``, ``2 fatal: BR-CO-10, XSD``…"""
+    if not validation:
+        return "-"
+    if validation.get("valid"):
+        warnings = validation.get("warnings", 0)
+        return f"valid ({warnings} warnings)" if warnings else "valid"
+    rules = dict.fromkeys(
+        f["rule"] for f in validation.get("findings", []) if f.get("severity") == "fatal"
+    )
+    return f"{validation.get('fatal', 0)} fatal: {', '.join(list(rules)[:4])}"
+
+
 def _show_invoices(rows: list[dict[str, Any]]) -> None:
-    table = Table("invoice", "number", "supplier", "PO", "amount", "status", "reasons")
+    table = Table(
+        "invoice", "number", "supplier", "PO", "amount", "status", "validation", "reasons"
+    )
     for i in rows:
         table.add_row(
             i["invoice_id"],
@@ -107,9 +141,31 @@ def _show_invoices(rows: list[dict[str, Any]]) -> None:
             i["po_number"] or "-",
             f"{i['amount']['amount']} {i['amount']['currency']}",
             i["status"],
+            validation_line(i.get("validation")),
             ", ".join(i["reason_codes"]) or "-",
         )
     console.print(table)
+
+
+def _show_one_invoice(i: dict[str, Any]) -> None:
+    console.print(
+        f"invoice {i['number']} from {i['supplier_name']}: {i['amount']['amount']} "
+        f"{i['amount']['currency']} for PO {i['po_number'] or '-'} ({i['status']}; "
+        f"{validation_line(i.get('validation'))})",
+        highlight=False,
+    )
+    for finding in (i.get("validation") or {}).get("findings", []):
+        where = f" [{finding['location']}]" if finding.get("location") else ""
+        console.print(
+            f"  {finding['severity']} {finding['check']} {finding['rule']}: "
+            f"{finding['message']}{where}",
+            highlight=False,
+        )
+    for match in i.get("matches", []):
+        console.print(
+            f"  match: {match.get('decision')} {', '.join(match.get('reason_codes', []))}",
+            highlight=False,
+        )
 
 
 def _show_export(r: dict[str, Any]) -> None:
@@ -120,4 +176,11 @@ def _show_export(r: dict[str, Any]) -> None:
     )
 
 
-__all__ = ["app", "export", "list_invoices", "list_payments"]
+__all__ = [
+    "app",
+    "export",
+    "list_invoices",
+    "list_payments",
+    "show_invoice",
+    "validation_line",
+]

@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from procureflow.documents.contract_terms import ContractTerms, extract_contract_terms
-from procureflow.documents.einvoice import parse_einvoice
+from procureflow.documents.einvoice.findings import ValidationReport
+from procureflow.documents.einvoice.validate import read_einvoice
 from procureflow.domain.invoice import Invoice
 from procureflow.domain.purchase_order import line_key
 from procureflow.errors import InvalidInput, NotFound
@@ -103,16 +104,62 @@ def _intake_problem(svc: Services, invoice: Invoice) -> tuple[str, str] | None:
     return None
 
 
-def receive_invoice(svc: Services, data: bytes, name: str, *, actor: str) -> dict[str, Any]:
-    """Parse an e-invoice (refused before anything is stored when bad), keep it, announce it.
+def _hold_for_review(
+    svc: Services,
+    stored: dict[str, Any],
+    invoice: Invoice,
+    report: ValidationReport,
+    *,
+    name: str,
+    actor: str,
+) -> None:
+    """Raise the accounts-payable exception for an invoice validation found invalid."""
+    from procureflow.runtime.exception_functions import exception_queue
 
-    An invoice no playbook will match (no or unknown PO, a PO invoiced in full) goes to
-    the exception queue for accounts payable at once."""
-    invoice = parse_einvoice(data, name)
+    credit = "PF-CREDIT-AS-INVOICE" in report.rules()
+    exception_queue(svc).raise_exception(
+        severity="high",
+        owner_role="accounts_payable",
+        reason_code="credit_note_as_invoice" if credit else "invalid_einvoice",
+        subject_type="invoice",
+        subject_id=stored["invoice_id"],
+        title=(
+            f"Invoice {invoice.number} from {invoice.supplier.name} is held: {report.summary()}"
+        )[:500],
+        detail={
+            "po_number": invoice.order_reference,
+            "file": name,
+            "rules": report.rules(),
+            "findings": [f.to_json() for f in report.fatal[:50]],
+        },
+        source="invoice intake",
+        actor=actor,
+    )
+
+
+def receive_invoice(svc: Services, data: bytes, name: str, *, actor: str) -> dict[str, Any]:
+    """Read and validate an e-invoice, keep it with what validation found, announce it.
+
+    A file that cannot be read at all is refused before anything is stored. An invoice
+    the official artefacts find invalid (XSD, EN 16931 / Factur-X schematron, PDF/A-3
+    container, a credit note coded as an invoice) is kept ``held`` with its findings and
+    goes to accounts payable's exception queue: it is never matched or paid as it
+    stands. A valid invoice no playbook will match (no or unknown PO, a PO invoiced in
+    full) goes to the exception queue for accounts payable at once."""
+    checked = read_einvoice(data, name)
+    invoice, report = checked.invoice, checked.report
     stores = payables_stores(svc)
-    stored = stores.payables.add_invoice(invoice, file_name=name, actor=actor)
-    problem = _intake_problem(svc, invoice)
-    if problem is not None:
+    stored = stores.payables.add_invoice(
+        invoice,
+        file_name=name,
+        actor=actor,
+        validation=report.to_json(),
+        status="received" if report.valid else "held",
+    )
+    problem = None if not report.valid else _intake_problem(svc, invoice)
+    if not report.valid:
+        _hold_for_review(svc, stored, invoice, report, name=name, actor=actor)
+    elif problem is not None:
         from procureflow.runtime.exception_functions import exception_queue
 
         reason, why = problem

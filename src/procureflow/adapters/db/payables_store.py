@@ -2,8 +2,10 @@
 
 * Receipts are keyed by their id: recording the same receipt twice is a no-op.
 * Invoices keep the parsed document, its file hash and normalised number (for
-  duplicate detection) and a status: ``received`` → ``matched`` / ``exception`` →
-  ``authorised`` → ``exported``, or ``rejected``.
+  duplicate detection), what validating the e-invoice found, and a status: ``received``
+  → ``matched`` / ``exception`` → ``authorised`` → ``exported``, or ``rejected``; an
+  invoice whose validation found fatal errors is ``held`` for accounts payable and never
+  matched.
 * Match results are keyed by the playbook step's idempotency key.
 * Payments (:mod:`procureflow.adapters.db.payment_store`): one per invoice, id derived
   from the step's idempotency key, so a retried step never creates a second payment.
@@ -53,6 +55,7 @@ def _invoice_json(row: sa.Row[Any]) -> dict[str, Any]:
         "status": row.status,
         "received_by": row.received_by,
         "created_at": row.created_at.isoformat(),
+        "validation": row.validation,
     }
 
 
@@ -121,8 +124,20 @@ class PayablesStore(PaymentRecords):
             ]
 
     # -- invoices ----------------------------------------------------------------------
-    def add_invoice(self, invoice: Invoice, *, file_name: str, actor: str) -> dict[str, Any]:
-        """Store a received invoice (every copy, duplicates too: matching flags them)."""
+    def add_invoice(
+        self,
+        invoice: Invoice,
+        *,
+        file_name: str,
+        actor: str,
+        validation: Mapping[str, Any] | None = None,
+        status: str = "received",
+    ) -> dict[str, Any]:
+        """Store a received invoice (every copy, duplicates too: matching flags them).
+
+        ``validation`` is what the official artefacts found; an invoice with fatal
+        findings is stored ``held`` in the same transaction, so no instance can pick it
+        up for matching in between."""
         invoice_id = "inv-" + uuid.uuid4().hex[:20]
         with self.engine.begin() as conn:
             conn.execute(
@@ -140,7 +155,8 @@ class PayablesStore(PaymentRecords):
                     amount=invoice.totals.payable,
                     issue_date=invoice.issue_date,
                     invoice=invoice_to_json(invoice),
-                    status="received",
+                    status=status,
+                    validation=dict(validation) if validation is not None else None,
                     received_by=actor,
                     created_at=utcnow(),
                 )
@@ -158,6 +174,7 @@ class PayablesStore(PaymentRecords):
                     "amount": str(invoice.totals.payable),
                     "currency": invoice.currency,
                     "sha256": invoice.source_sha256,
+                    "status": status,
                 },
             )
         return self.get_invoice(invoice_id)
@@ -213,7 +230,9 @@ class PayablesStore(PaymentRecords):
 
     def earlier_fingerprints(self, invoice_id: str, supplier_key: str) -> list[InvoiceFingerprint]:
         """Fingerprints of the supplier's invoices received before this one (rejected ones too:
-        a rejected duplicate sent again is still a duplicate)."""
+        a rejected duplicate sent again is still a duplicate). Invoices held as invalid at
+        intake are left out: they were never accepted, and the corrected invoice the
+        supplier sends for one usually carries the same number."""
         with self.engine.connect() as conn:
             this = conn.execute(
                 sa.select(invoices.c.created_at).where(invoices.c.invoice_id == invoice_id)
@@ -222,6 +241,7 @@ class PayablesStore(PaymentRecords):
                 sa.select(invoices).where(
                     invoices.c.invoice_id != invoice_id,
                     invoices.c.created_at <= this,
+                    invoices.c.status != "held",
                     sa.or_(
                         invoices.c.supplier_key == supplier_key,
                         invoices.c.file_sha256 != "",

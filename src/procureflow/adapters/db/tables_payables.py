@@ -117,6 +117,9 @@ invoices = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("received_by", sa.String(200), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+    # What validating the e-invoice found (migration 0011_invoice_validation); NULL for
+    # invoices received before validation existed.
+    sa.Column("validation", JSONValue, nullable=True),
     sa.Index("ix_pf_invoices_supplier_number", "supplier_key", "normalised_number"),
 )
 

@@ -21,9 +21,11 @@ router = APIRouter(prefix="/invoices", tags=["invoices"], dependencies=[access(D
 def upload_invoice(
     svc: ServicesDep, user: CurrentUser, file: UploadFile = File(...)
 ) -> dict[str, Any]:
-    """Receive an e-invoice: parsed (entities and network off), kept, and handed to the
-    instance waiting for its PO. A bad file is refused naming the problem; nothing is
-    stored."""
+    """Receive an e-invoice: parsed (entities and network off), validated (XML schema,
+    EN 16931 / Factur-X schematron, PDF/A-3 container), kept with what validation found,
+    and handed to the instance waiting for its PO. An invalid invoice is kept ``held``
+    for accounts payable and never matched; a file that cannot be read is refused
+    naming the problem, and nothing is stored."""
     data = read_limited(file, INVOICE_LIMIT)
     return receive_invoice(svc, data, file.filename or "invoice", actor=user.id)
 
@@ -38,7 +40,8 @@ def list_invoices(
 
 @router.get("/{invoice_id}")
 def show_invoice(svc: ServicesDep, invoice_id: str) -> dict[str, Any]:
-    """One invoice with every match result (decision, reason codes, findings)."""
+    """One invoice with its validation findings and every match result (decision,
+    reason codes, findings)."""
     store = payables_stores(svc).payables
     found = store.get_invoice(invoice_id)
     found["matches"] = store.match_results(invoice_id)

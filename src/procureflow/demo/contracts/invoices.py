@@ -1,5 +1,6 @@
 """A UBL 2.1 (EN 16931) invoice for the sample contract's PO, built on demand (for the
-demo and tests): totals add up, lines quote the PO lines they bill."""
+demo and tests): totals add up, lines quote the PO lines they bill, and it passes the
+UBL schema and the EN 16931 schematron intake validates against."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def sample_invoice_ubl(
     net = sum((line.quantity * line.price for line in lines), Decimal(0)).quantize(Decimal("0.01"))
     tax = (net * tax_rate / 100).quantize(Decimal("0.01"))
     gross = net + tax
+    category = "S" if tax_rate else "Z"  # EN 16931: standard rate above zero, else zero-rated
     body = []
     for index, line in enumerate(lines, start=1):
         amount = (line.quantity * line.price).quantize(Decimal("0.01"))
@@ -47,7 +49,7 @@ def sample_invoice_ubl(
 <cbc:LineExtensionAmount currencyID="{currency}">{amount}</cbc:LineExtensionAmount>
 <cac:OrderLineReference><cbc:LineID>{line.po_line}</cbc:LineID></cac:OrderLineReference>
 <cac:Item><cbc:Name>{line.description}</cbc:Name>
-<cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>{tax_rate}</cbc:Percent>
+<cac:ClassifiedTaxCategory><cbc:ID>{category}</cbc:ID><cbc:Percent>{tax_rate}</cbc:Percent>
 <cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory></cac:Item>
 <cac:Price><cbc:PriceAmount currencyID="{currency}">{line.price}</cbc:PriceAmount></cac:Price>
 </cac:{line_tag}>"""
@@ -63,17 +65,21 @@ def sample_invoice_ubl(
 <cbc:DocumentCurrencyCode>{currency}</cbc:DocumentCurrencyCode>
 <cac:OrderReference><cbc:ID>{po_number}</cbc:ID></cac:OrderReference>
 <cac:AccountingSupplierParty><cac:Party>
+<cac:PostalAddress><cbc:StreetName>Hafenstrasse 12</cbc:StreetName><cbc:CityName>Bremen</cbc:CityName>
+<cbc:PostalZone>28217</cbc:PostalZone><cac:Country><cbc:IdentificationCode>DE</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
 <cac:PartyTaxScheme><cbc:CompanyID>{supplier_vat}</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
 <cac:PartyLegalEntity><cbc:RegistrationName>{supplier_name}</cbc:RegistrationName></cac:PartyLegalEntity>
 </cac:Party></cac:AccountingSupplierParty>
 <cac:AccountingCustomerParty><cac:Party>
+<cac:PostalAddress><cbc:StreetName>Werftallee 3</cbc:StreetName><cbc:CityName>Hamburg</cbc:CityName>
+<cbc:PostalZone>20457</cbc:PostalZone><cac:Country><cbc:IdentificationCode>DE</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
 <cac:PartyLegalEntity><cbc:RegistrationName>Hanse Maschinenbau AG</cbc:RegistrationName></cac:PartyLegalEntity>
 </cac:Party></cac:AccountingCustomerParty>
 <cac:PaymentTerms><cbc:Note>{terms}</cbc:Note></cac:PaymentTerms>
 <cac:TaxTotal><cbc:TaxAmount currencyID="{currency}">{tax}</cbc:TaxAmount>
 <cac:TaxSubtotal><cbc:TaxableAmount currencyID="{currency}">{net}</cbc:TaxableAmount>
 <cbc:TaxAmount currencyID="{currency}">{tax}</cbc:TaxAmount>
-<cac:TaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>{tax_rate}</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory>
+<cac:TaxCategory><cbc:ID>{category}</cbc:ID><cbc:Percent>{tax_rate}</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory>
 </cac:TaxSubtotal></cac:TaxTotal>
 <cac:LegalMonetaryTotal>
 <cbc:LineExtensionAmount currencyID="{currency}">{net}</cbc:LineExtensionAmount>

@@ -38,7 +38,12 @@ def _embedded_xml_files(data: bytes, subject: str) -> dict[str, bytes]:
 
 
 def extract_facturx_xml(data: bytes, *, subject: str) -> bytes:
-    """The invoice XML embedded in a Factur-X / ZUGFeRD PDF.
+    """The invoice XML embedded in a Factur-X / ZUGFeRD PDF (see :func:`extract_facturx`)."""
+    return extract_facturx(data, subject=subject)[1]
+
+
+def extract_facturx(data: bytes, *, subject: str) -> tuple[str, bytes]:
+    """The name under which the invoice XML is embedded in a Factur-X / ZUGFeRD PDF, and the XML.
 
     Refuses, with the reason, a truncated or unreadable PDF, one without an embedded
     invoice XML, and one whose embedded XML declares entities.
@@ -59,7 +64,7 @@ def extract_facturx_xml(data: bytes, *, subject: str) -> bytes:
     for name, content in embedded.items():
         refuse_unsafe_xml(content, subject=f"{subject} ({name})")
     try:
-        _filename, xml = get_xml_from_pdf(data, check_xsd=False)
+        filename, xml = get_xml_from_pdf(data, check_xsd=False)
     except Exception as exc:  # the library raises bare PDF reader errors of many kinds
         raise DocumentRejected(f"PDF cannot be read: {exc}", subject=subject) from exc
     if not xml:
@@ -67,7 +72,7 @@ def extract_facturx_xml(data: bytes, *, subject: str) -> bytes:
         raise DocumentRejected(
             f"PDF embeds {names} but none is a Factur-X / ZUGFeRD invoice", subject=subject
         )
-    return bytes(xml)
+    return str(filename), bytes(xml)
 
 
-__all__ = ["extract_facturx_xml", "looks_like_pdf"]
+__all__ = ["extract_facturx", "extract_facturx_xml", "looks_like_pdf"]
