@@ -25,7 +25,8 @@ _CERT = re.compile(
 )
 _VALID_UNTIL = re.compile(r"\b(?:valid\s+(?:until|through|to)|expir\w*(?:\s+on)?)\b", re.I)
 _MILESTONE_PROSE = re.compile(
-    r"^\s*milestone\s*(?P<no>[\w.]+)?\s*[:.–—-]\s*(?P<name>[^,;–—(]+?)\s*(?:[,;–—(]|\bdue\b)",
+    r"^\s*(?:milestone|meilenstein|jalon)\s*(?P<no>[\w.]+)?\s*[:.–—-]\s*(?P<name>[^,;–—(]+?)"
+    r"\s*(?:[,;–—(]|\b(?:due|fällig|échéance)\b)",
     re.IGNORECASE,
 )
 
@@ -52,9 +53,9 @@ def milestones_from_tables(tables: Sequence[Table]) -> list[MilestoneTerm]:
         if len(table.rows) < 2:
             continue
         header = table.rows[0]
-        name_col = _column(header, "milestone", "deliverable")
-        amount_col = _column(header, "amount", "value", "payment", "price")
-        date_col = _column(header, "due", "date")
+        name_col = _column(header, "milestone", "deliverable", "meilenstein", "jalon")
+        amount_col = _column(header, "amount", "value", "payment", "price", "betrag", "montant")
+        date_col = _column(header, "due", "date", "fällig", "datum", "échéance")
         if name_col is None or amount_col is None:
             continue
         for number, row in enumerate(table.rows[1:], start=1):
