@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from procureflow.documents.contract_terms import ContractTerms, extract_contract_terms
+from procureflow.documents.contract_terms.reading import Table
+from procureflow.documents.contract_terms.schedules import milestones_from_tables
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus" / "contracts"
 PARTIES = 'This Agreement is made between Nordhafen Pumpenwerk GmbH ("Buyer") and {} ("Supplier").'
@@ -46,6 +48,8 @@ def _read(*paragraphs: str, table: list[tuple[str, str]] | None = None) -> Contr
         "Der Vertrag tritt am 1. März 2027 in Kraft und endet am 28. Februar 2030.",
         "Der Vertrag beginnt am 1. März 2027 und läuft bis zum 28. Februar 2030.",
         "Le présent contrat entre en vigueur le 1er mars 2027 et prend fin le 28 février 2030.",
+        "Der Vertrag gilt vom 1. März 2027 bis zum 28. Februar 2030.",
+        "The initial term shall run from 1 March 2027 to 28 February 2030.",
     ],
 )
 def test_an_effective_date_in_prose_with_its_end_date_is_read(sentence: str) -> None:
@@ -142,6 +146,7 @@ def test_german_and_french_payment_terms_are_read(
             "5",
         ),
         ("Vertragsstrafe bei Verzug: 0,3 % je Kalenderwoche, höchstens 5 %.", "0.3", "week", "5"),
+        ("Vertragsstrafe: 0,2 % pro Arbeitstag, maximal 5 % des Vertragswerts.", "0.2", "day", "5"),
         (
             "En cas de retard, le Fournisseur doit des pénalités de 0,75 % par semaine de "
             "retard, plafonnées à 7,5 % de la valeur de la commande.",
@@ -167,3 +172,19 @@ def test_a_sentence_a_pdf_wraps_over_two_lines_is_read_whole() -> None:
     assert terms.supplier.name == "Huaxin Precision Motors Co., Ltd."
     assert terms.effective_date is not None and terms.effective_date.value == date(2027, 3, 1)
     assert terms.end_date is not None and terms.end_date.value == date(2030, 2, 28)
+
+
+def test_a_milestone_column_headed_payment_milestone_is_not_taken_for_the_amount() -> None:
+    table = Table(
+        "table 1",
+        (
+            ("Payment milestone", "Date", "Amount (EUR)"),
+            ("Design review", "30 June 2027", "42,000.00"),
+        ),
+    )
+    [milestone] = milestones_from_tables([table])
+    assert (milestone.name, milestone.due_date, milestone.amount) == (
+        "Design review",
+        date(2027, 6, 30),
+        Decimal("42000.00"),
+    )

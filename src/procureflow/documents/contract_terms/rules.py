@@ -87,13 +87,13 @@ _VALUE_WORDS = re.compile(
 # in its sentence ("takes effect on A and remains in force until B" — A starts, B ends)
 _EFFECTIVE = re.compile(
     r"\b(?:effective|effect|commenc\w*|enters?\s+into\s+force|entry\s+into\s+force|"
-    r"comes?\s+into\s+force|start(?:s|ing)?(?:\s+date)?|begins?|beginning|"
-    r"vertragsbeginn|beginnt|beginn|tritt|wirksam|gültig\s+ab|ab\s+dem|"
+    r"comes?\s+into\s+force|start(?:s|ing)?(?:\s+date)?|begins?|beginning|from|"
+    r"vertragsbeginn|beginnt|beginn|tritt|wirksam|gültig\s+ab|ab\s+dem|vom|"
     r"entre\s+en\s+vigueur|prend\s+effet|à\s+compter\s+du|date\s+d['’]effet|commence|débute)\b",
     re.IGNORECASE,
 )
 _END = re.compile(
-    r"\b(?:end\s+date|expir\w*|terminat\w*|(?<!valid\s)until|through|till|ends?|ending|"
+    r"\b(?:end\s+date|expir\w*|terminat\w*|(?<!valid\s)until|through|till|ends?|ending|to|"
     r"vertragsende|endet|läuft\s+bis|bis|prend\s+fin|expire|jusqu['’]au|fin)\b",
     re.IGNORECASE,
 )
@@ -112,7 +112,8 @@ _LD = re.compile(
 _LD_RATE = re.compile(
     r"(?P<rate>\d+(?:[.,]\d+)?)\s*%[^.;%]*?\b(?:per|for\s+each|for\s+every|each|je|pro|par)\s+"
     r"(?:full\s+|complete\s+|calendar\s+|commenced\s+|vollendete[rn]?\s+|angefangene[rn]?\s+|"
-    r"volle[rn]?\s+)?(?P<period>week|day|month|(?:kalender)?woche|(?:kalender)?tag|monat|"
+    r"volle[rn]?\s+|working\s+|business\s+)?(?P<period>week|day|month|(?:kalender)?woche|"
+    r"(?:kalender|arbeits|werk)?tag|monat|"
     r"semaine|jour|mois)",
     re.IGNORECASE,
 )
@@ -364,7 +365,9 @@ def find_liquidated_damages(blocks: Sequence[Block]) -> LiquidatedDamagesTerm | 
         cap = _LD_CAP.search(text[rate.end() :])
         return LiquidatedDamagesTerm(
             rate_pct=parse_number(rate.group("rate")),
-            period=_PERIODS[rate.group("period").lower().removeprefix("kalender")],
+            period=_PERIODS[
+                re.sub(r"^(?:kalender|arbeits|werk)", "", rate.group("period").lower())
+            ],
             cap_pct=parse_number(cap.group("cap")) if cap else None,
             evidence=evidence_of(block),
         )

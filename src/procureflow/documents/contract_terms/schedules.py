@@ -31,10 +31,13 @@ _MILESTONE_PROSE = re.compile(
 )
 
 
-def _column(header: Sequence[str], *words: str) -> int | None:
-    for index, cell in enumerate(header):
-        if any(word in cell.lower() for word in words):
-            return index
+def _column(header: Sequence[str], *words: str, skip: int | None = None) -> int | None:
+    """The column headed by the first of ``words`` any header cell holds (words in order
+    of preference: "Amount" beats "Payment" in a "Payment milestone | Amount" table)."""
+    for word in words:
+        for index, cell in enumerate(header):
+            if index != skip and word in cell.lower():
+                return index
     return None
 
 
@@ -54,8 +57,10 @@ def milestones_from_tables(tables: Sequence[Table]) -> list[MilestoneTerm]:
             continue
         header = table.rows[0]
         name_col = _column(header, "milestone", "deliverable", "meilenstein", "jalon")
-        amount_col = _column(header, "amount", "value", "payment", "price", "betrag", "montant")
-        date_col = _column(header, "due", "date", "fällig", "datum", "échéance")
+        amount_col = _column(
+            header, "amount", "betrag", "montant", "value", "payment", "price", skip=name_col
+        )
+        date_col = _column(header, "due", "date", "fällig", "datum", "échéance", skip=name_col)
         if name_col is None or amount_col is None:
             continue
         for number, row in enumerate(table.rows[1:], start=1):
