@@ -61,10 +61,17 @@ def test_an_effective_date_in_prose_with_its_end_date_is_read(sentence: str) -> 
     )
 
 
-def test_a_certificate_valid_until_a_date_is_not_the_end_of_the_term() -> None:
+@pytest.mark.parametrize(
+    "distractor",
+    [
+        "The Supplier holds ISO 9001, valid until 30 June 2027.",
+        "This Agreement refers to the offer of 2 February 2027 and to the order of 9 March 2027.",
+    ],
+)
+def test_a_date_that_is_not_the_term_is_not_read_as_its_end(distractor: str) -> None:
     terms = _read(
         PARTIES.format("Volta Antriebe GmbH"),
-        "The Supplier holds ISO 9001, valid until 30 June 2027.",
+        distractor,
         "This Agreement takes effect on 1 March 2027 and remains in force until 28 February 2030.",
     )
     assert terms.end_date is not None and terms.end_date.value == date(2030, 2, 28)

@@ -84,16 +84,17 @@ _VALUE_WORDS = re.compile(
     re.IGNORECASE,
 )
 # what makes a date the start or the end of the term: the nearest cue before the date
-# in its sentence ("takes effect on A and remains in force until B" — A starts, B ends)
+# in its sentence ("takes effect on A and remains in force until B" — A starts, B ends);
+# the plain words "from", "vom" and "to" count only right before the date ("from A to B")
 _EFFECTIVE = re.compile(
     r"\b(?:effective|effect|commenc\w*|enters?\s+into\s+force|entry\s+into\s+force|"
-    r"comes?\s+into\s+force|start(?:s|ing)?(?:\s+date)?|begins?|beginning|from|"
-    r"vertragsbeginn|beginnt|beginn|tritt|wirksam|gültig\s+ab|ab\s+dem|vom|"
+    r"comes?\s+into\s+force|start(?:s|ing)?(?:\s+date)?|begins?|beginning|from(?=\s*$)|"
+    r"vertragsbeginn|beginnt|beginn|tritt|wirksam|gültig\s+ab|ab\s+dem|vom(?=\s*$)|"
     r"entre\s+en\s+vigueur|prend\s+effet|à\s+compter\s+du|date\s+d['’]effet|commence|débute)\b",
     re.IGNORECASE,
 )
 _END = re.compile(
-    r"\b(?:end\s+date|expir\w*|terminat\w*|(?<!valid\s)until|through|till|ends?|ending|to|"
+    r"\b(?:end\s+date|expir\w*|terminat\w*|(?<!valid\s)until|through|till|ends?|ending|to(?=\s*$)|"
     r"vertragsende|endet|läuft\s+bis|bis|prend\s+fin|expire|jusqu['’]au|fin)\b",
     re.IGNORECASE,
 )
