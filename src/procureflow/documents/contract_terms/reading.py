@@ -92,18 +92,19 @@ def _inside(line: dict[str, Any], box: tuple[float, float, float, float]) -> boo
     return box[1] <= middle <= box[3] and box[0] - 1 <= float(line["x0"]) <= box[2]
 
 
-def _paragraphs(lines: list[dict[str, Any]]) -> list[str]:
+def _paragraphs(lines: list[dict[str, Any]], page_width: float) -> list[str]:
     """Lines of running text joined into paragraphs.
 
     A PDF breaks sentences into lines, and a term is stated in a sentence ("takes effect
     on … and remains in force until …"). A line runs on into the next when it reaches
-    the right edge of the text and the next follows at ordinary line spacing; a short
-    line or a wider gap ends the paragraph.
+    the right edge of the text (the widest line, and at least most of the width between
+    the margins: a page of short lines has no wrapped ones) and the next follows at
+    ordinary line spacing; a short line or a wider gap ends the paragraph.
     """
     if not lines:
         return []
-    right = max(line["x1"] for line in lines)
     left = min(line["x0"] for line in lines)
+    right = max(max(line["x1"] for line in lines), left + 0.7 * (page_width - 2 * left))
     paragraphs: list[str] = []
     current = ""
     previous: dict[str, Any] | None = None
@@ -141,7 +142,7 @@ def _page_content(page: Any, where: str) -> tuple[list[Block], list[Table]]:
         if index is None:
             running.append(line)
             continue
-        blocks.extend(Block(where, text) for text in _paragraphs(running))
+        blocks.extend(Block(where, text) for text in _paragraphs(running, float(page.width)))
         running = []
         key_values = key_value_rows(where, found[index][1])
         if index not in started:
@@ -149,7 +150,7 @@ def _page_content(page: Any, where: str) -> tuple[list[Block], list[Table]]:
             blocks.extend(key_values)
         if not key_values and _clean(line["text"]):
             blocks.append(Block(where, _clean(line["text"])))
-    blocks.extend(Block(where, text) for text in _paragraphs(running))
+    blocks.extend(Block(where, text) for text in _paragraphs(running, float(page.width)))
     return blocks, [Table(where, rows) for _box, rows in found if rows]
 
 
