@@ -65,6 +65,7 @@ def test_an_effective_date_in_prose_with_its_end_date_is_read(sentence: str) -> 
     "distractor",
     [
         "The Supplier holds ISO 9001, valid until 30 June 2027.",
+        "Der Lieferant hält ein Zertifikat nach ISO 9001, gültig bis 30.06.2027.",
         "This Agreement refers to the offer of 2 February 2027 and to the order of 9 March 2027.",
     ],
 )

@@ -95,7 +95,8 @@ _EFFECTIVE = re.compile(
 )
 _END = re.compile(
     r"\b(?:end\s+date|expir\w*|terminat\w*|(?<!valid\s)until|through|till|ends?|ending|to(?=\s*$)|"
-    r"vertragsende|endet|läuft\s+bis|bis|prend\s+fin|expire|jusqu['’]au|fin)\b",
+    r"vertragsende|endet|läuft\s+bis|(?<!gültig\s)bis|prend\s+fin|expire|"
+    r"(?<!valable\s)jusqu['’]au|fin)\b",
     re.IGNORECASE,
 )
 # a sentence ends at a period after a word, not after a day ("1. März 2027")
