@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from procureflow.adapters.db.tables import subscriptions
 from procureflow.demo.contracts import sample_contract_docx
+from procureflow.demo.scenarios.contract_to_pay import add_sample_supplier
 from procureflow.runtime.approvals import decide
 from procureflow.runtime.exception_functions import exception_queue
 from procureflow.runtime.payables_intake import receive_invoice, sign_contract_file
@@ -32,9 +33,11 @@ PRICE = Decimal("1500.00")
 
 
 def add_people(svc: Services) -> None:
-    """Approvers for every role of the approval matrix."""
+    """Approvers for every role of the approval matrix, and the sample contract's
+    supplier in the supplier master (a signed contract links only to a known supplier)."""
     for user_id, roles in PEOPLE.items():
         svc.extras["users"].add(user_id, roles=roles)
+    add_sample_supplier(svc)
 
 
 def poll(what: str, probe: Callable[[], T | None], timeout: float = 60.0) -> T:

@@ -201,7 +201,7 @@ def test_a_payment_hold_keeps_the_supplier_out_of_the_bank_file_until_released(
 ) -> None:
     import pytest
 
-    from procureflow.errors import InvalidInput
+    from procureflow.errors import Conflict
     from procureflow.runtime.monitors import payment_holds
 
     contract, instance_id, po_number = start_with_approved_po(runtime)
@@ -213,7 +213,7 @@ def test_a_payment_hold_keeps_the_supplier_out_of_the_bank_file_until_released(
     holds.place(
         contract["supplier_id"], "certificate.expired", {"certificate": "ISO 9001"}, by="monitor"
     )
-    with pytest.raises(InvalidInput, match="on hold: PAY-.* \\(certificate.expired\\)"):
+    with pytest.raises(Conflict, match="on hold: PAY-.* \\(certificate.expired\\)"):
         export_authorised_payments(runtime, DEBTOR, actor="paul")
     assert payables_stores(runtime).payables.payments()[0]["status"] == "authorised"
     holds.release(contract["supplier_id"], "certificate.expired", by="lea")

@@ -136,6 +136,16 @@ def _show_contract(r: dict[str, Any]) -> None:
         contract = signed["contract"]
         state = "recorded as signed" if signed["created"] else "already recorded"
         console.print(f"contract {contract['contract_id']} {state}", highlight=False)
+        link = contract.get("supplier_link") or {}
+        if contract.get("supplier_id"):
+            console.print(
+                f"supplier {contract['supplier_id']} (by {link.get('matched_by')})",
+                highlight=False,
+            )
+        else:
+            console.print(
+                f"not linked to a supplier, asked a buyer: {link.get('reason')}", highlight=False
+            )
 
 
 def _show_invoice(r: dict[str, Any]) -> None:

@@ -40,8 +40,15 @@ def draft_purchase_order(
 
     Priced items become goods lines (3-way matched against receipts); milestones become
     one line each billed by milestone; a contract with neither becomes one service line
-    of its whole value (2-way).
+    of its whole value (2-way). A contract not linked to a supplier of the master gets
+    no PO (InvalidInput): nobody would know whom it pays.
     """
+    if not contract["supplier_id"] or not contract["category"]:
+        raise InvalidInput(
+            f"contract {contract['contract_id']} is not linked to a supplier of the master; "
+            "no purchase order is drafted until a buyer links it",
+            subject=contract["contract_id"],
+        )
     category = contract["category"]
     lines: list[PurchaseOrderLine] = [
         PurchaseOrderLine(

@@ -45,9 +45,23 @@ def _announce(
 
 
 def sign_terms(svc: Services, terms: ContractTerms, *, actor: str, origin: str) -> dict[str, Any]:
-    """Record a contract as signed and announce ``contract.signed`` (once per contract)."""
+    """Record a contract as signed and announce ``contract.signed`` (once per contract).
+
+    A contract whose supplier is not in the supplier master (or whose category nobody
+    states) is kept unlinked and not announced: contract-to-pay would draft a PO and pay
+    a supplier nobody vetted. A buyer gets an exception (``contract_supplier_unlinked``)
+    saying why; once the master knows the supplier, ingesting the file again links it
+    and starts contract-to-pay.
+    """
     stores = payables_stores(svc)
     contract, created = stores.contracts.record_signed(terms, actor=actor, origin=origin)
+    if contract["supplier_id"] is None:
+        return {
+            "contract": contract,
+            "created": created,
+            "event": None,
+            "asked": _ask(svc, contract, actor),
+        }
     event = _announce(
         svc,
         "contract.signed",
@@ -56,6 +70,30 @@ def sign_terms(svc: Services, terms: ContractTerms, *, actor: str, origin: str) 
         actor,
     )
     return {"contract": contract, "created": created, "event": event}
+
+
+def _ask(svc: Services, contract: dict[str, Any], actor: str) -> dict[str, Any]:
+    """The exception asking a buyer which supplier an unlinked contract is with."""
+    from procureflow.runtime.exception_functions import exception_queue
+
+    why = contract["supplier_link"]["reason"]
+    return exception_queue(svc).raise_exception(
+        severity="medium",
+        owner_role="buyer",
+        reason_code="contract_supplier_unlinked",
+        subject_type="contract",
+        subject_id=contract["contract_id"],
+        title=f"Contract {contract['contract_number'] or contract['contract_id']} with "
+        f"{contract['supplier_name']} is not linked to a supplier: {why}"[:500],
+        detail={
+            "supplier_name": contract["supplier_name"],
+            "tax_id": (contract["terms"].get("supplier") or {}).get("tax_id"),
+            "reason": why,
+            "file": contract["source_name"],
+        },
+        source="contract intake",
+        actor=actor,
+    )
 
 
 def sign_contract_file(

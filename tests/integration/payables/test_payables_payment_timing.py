@@ -13,10 +13,11 @@ import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog
 from procureflow.adapters.db.contract_store import ContractStore
+from procureflow.adapters.db.master_repository import MasterDataRepository
 from procureflow.adapters.db.payables_store import PayablesStore
 from procureflow.adapters.db.purchase_order_store import PurchaseOrderStore
 from procureflow.config import Settings
-from procureflow.demo.contracts import sample_contract_docx
+from procureflow.demo.contracts import sample_contract_docx, sample_supplier
 from procureflow.documents.contract_terms import extract_contract_terms
 from procureflow.documents.einvoice import parse_einvoice
 from procureflow.domain.payment_schedule import previous_business_day
@@ -35,6 +36,8 @@ def stores(engine: sa.Engine) -> PayablesStores:
         payables=PayablesStore(engine, audit),
         orders=PurchaseOrderStore(engine, audit),
     )
+    with engine.begin() as conn:
+        MasterDataRepository(engine).upsert(conn, "suppliers", [sample_supplier()], source="t")
     terms = extract_contract_terms(sample_contract_docx(), "c.docx")
     contract, _ = built.contracts.record_signed(terms, actor="lea", origin="test")
     po = draft_purchase_order(contract, terms, date.today())

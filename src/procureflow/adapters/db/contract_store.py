@@ -10,6 +10,7 @@ second ingestion of the same file changes nothing. Writes append to the audit st
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 
 from procureflow.adapters.db.audit_store import SqlAuditLog, insert_if_absent
 from procureflow.adapters.db.denied_party_proposals import DeniedPartyProposals
+from procureflow.adapters.db.master_repository import MasterDataRepository
 from procureflow.adapters.db.screening_store import ScreeningRecords, normalised_party_name
 from procureflow.adapters.db.tables_payables import (
     compliance_certificates,
@@ -26,21 +28,16 @@ from procureflow.adapters.db.tables_payables import (
     signed_contracts,
 )
 from procureflow.documents.contract_terms import ContractTerms
+from procureflow.documents.contract_terms.linking import SupplierLink, link_contract
 from procureflow.domain.clock import utcnow
+from procureflow.domain.master import Supplier
 from procureflow.domain.purchase_order import Milestone
 from procureflow.errors import Conflict, InvalidInput, NotFound
 
 REQUIRED_FOR_SIGNATURE = ("supplier", "value", "payment_terms")
 
 
-def supplier_id_of(terms: ContractTerms) -> str:
-    """A stable supplier id: its tax id when the contract gives one, else its name."""
-    supplier = terms.supplier
-    if supplier is None:
-        raise InvalidInput("contract names no supplier", subject=terms.source)
-    if supplier.tax_id:
-        return "".join(ch for ch in supplier.tax_id.upper() if ch.isalnum())
-    return "SUP-" + "-".join(normalised_party_name(supplier.name).split())[:90]
+UNLINKED = "unlinked"
 
 
 def _contract_json(row: sa.Row[Any]) -> dict[str, Any]:
@@ -49,9 +46,9 @@ def _contract_json(row: sa.Row[Any]) -> dict[str, Any]:
         "contract_number": row.contract_number,
         "source_name": row.source_name,
         "source_sha256": row.source_sha256,
-        "supplier_id": row.supplier_id,
+        "supplier_id": row.supplier_id or None,
         "supplier_name": row.supplier_name,
-        "category": row.category,
+        "category": row.category or None,
         "value": {"amount": str(row.value), "currency": row.currency},
         "status": row.status,
         "po_number": row.po_number,
@@ -84,12 +81,18 @@ class ContractStore(ScreeningRecords, DeniedPartyProposals):
 
     # -- contracts ---------------------------------------------------------------------
     def record_signed(
-        self, terms: ContractTerms, *, actor: str, origin: str, default_category: str = "services"
+        self, terms: ContractTerms, *, actor: str, origin: str
     ) -> tuple[dict[str, Any], bool]:
-        """Store a signed contract once per file; returns it and whether this call stored it.
+        """Store a signed contract once per file; returns it and whether this call stored
+        (or, for a contract kept unlinked before, now linked) it.
 
-        Refuses (InvalidInput, nothing stored) a contract whose supplier, value or
-        payment terms could not be read: no PO can be drafted from it.
+        The contract is linked to the supplier master (:func:`link_contract`: VAT id,
+        then registered name) and gets the category it states or its supplier's. When
+        neither the supplier nor a category can be settled it is kept with status
+        ``unlinked`` and no supplier id, and ``supplier_link`` says why: a person decides,
+        nothing is made up. Ingesting the same file again once the master knows the
+        supplier links it. Refuses (InvalidInput, nothing stored) a contract whose
+        supplier, value or payment terms could not be read: no PO can be drafted from it.
         """
         missing = [name for name in REQUIRED_FOR_SIGNATURE if name in terms.missing]
         if missing:
@@ -99,6 +102,15 @@ class ContractStore(ScreeningRecords, DeniedPartyProposals):
                 subject=terms.source,
             )
         assert terms.supplier is not None and terms.value is not None
+        master = MasterDataRepository(self.engine).records("suppliers")
+        link = link_contract(terms, [s for s in master if isinstance(s, Supplier)])
+        if link.supplier_id is not None and link.category is None:
+            link = replace(
+                link,
+                supplier_id=None,
+                reason=f"{link.reason}: neither the contract nor the supplier names a category",
+            )
+        linked = link.supplier_id is not None
         contract_id = "ct-" + terms.source_sha256[:20]
         with self.engine.begin() as conn:
             created = insert_if_absent(
@@ -109,20 +121,22 @@ class ContractStore(ScreeningRecords, DeniedPartyProposals):
                     "source_sha256": terms.source_sha256,
                     "source_name": terms.source[:500],
                     "contract_number": terms.contract_number,
-                    "supplier_id": supplier_id_of(terms),
+                    "supplier_id": link.supplier_id or "",
                     "supplier_name": terms.supplier.name[:300],
-                    "category": (terms.category or default_category).strip().lower(),
+                    "category": link.category or "",
                     "currency": terms.value.currency,
                     "value": terms.value.amount,
                     "terms": terms.to_json(),
-                    "status": "signed",
+                    "status": "signed" if linked else UNLINKED,
                     "po_number": None,
                     "signed_by": actor,
                     "signed_at": utcnow(),
                     "origin": origin,
                 },
             )
-            if created:
+            if not created and linked:
+                created = self._link_if_unlinked(conn, contract_id, link, actor)
+            elif created:
                 self.audit.append(
                     conn,
                     stream=f"contract:{contract_id}",
@@ -132,12 +146,44 @@ class ContractStore(ScreeningRecords, DeniedPartyProposals):
                     payload={
                         "sha256": terms.source_sha256,
                         "supplier": terms.supplier.name,
+                        "supplier_id": link.supplier_id,
+                        "linked_by": link.matched_by,
+                        "link": link.reason,
                         "value": str(terms.value.amount),
                         "currency": terms.value.currency,
                         "origin": origin,
                     },
                 )
-        return self.get(contract_id), created
+        contract = self.get(contract_id)
+        contract["supplier_link"] = {"matched_by": link.matched_by, "reason": link.reason}
+        return contract, created
+
+    def _link_if_unlinked(
+        self, conn: sa.Connection, contract_id: str, link: SupplierLink, actor: str
+    ) -> bool:
+        """Link a contract kept unlinked to the supplier the master now knows (True if so)."""
+        changed = conn.execute(
+            signed_contracts.update()
+            .where(
+                signed_contracts.c.contract_id == contract_id,
+                signed_contracts.c.status == UNLINKED,
+            )
+            .values(supplier_id=link.supplier_id, category=link.category, status="signed")
+        ).rowcount
+        if changed:
+            self.audit.append(
+                conn,
+                stream=f"contract:{contract_id}",
+                kind="contract.linked",
+                actor=actor,
+                subject=contract_id,
+                payload={
+                    "supplier_id": link.supplier_id,
+                    "linked_by": link.matched_by,
+                    "link": link.reason,
+                },
+            )
+        return bool(changed)
 
     def get(self, contract_id: str) -> dict[str, Any]:
         """One contract (by id, contract number or PO number); NotFound otherwise."""
@@ -383,4 +429,4 @@ def check_po_number_free(store: ContractStore, contract_id: str, po_number: str)
         raise Conflict(f"PO {po_number} already belongs to contract {other.contract_id}")
 
 
-__all__ = ["ContractStore", "check_po_number_free", "normalised_party_name", "supplier_id_of"]
+__all__ = ["UNLINKED", "ContractStore", "check_po_number_free", "normalised_party_name"]

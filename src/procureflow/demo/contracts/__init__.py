@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from procureflow.domain.master import Supplier
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,24 @@ class SampleContract:
     certifications: tuple[tuple[str, str], ...] = (
         ("ISO 9001:2015", "30 June 2027"),
         ("ISO 14001:2015", "31 December 2026"),
+    )
+
+
+def sample_supplier(facts: SampleContract | None = None) -> Supplier:
+    """The sample contract's supplier as the supplier master holds it (same VAT id), so a
+    signed sample contract links to it instead of waiting for a person."""
+    f = facts or SampleContract()
+    return Supplier(
+        supplier_id="SUP-NORDWIND",
+        name=f.supplier,
+        email_domains=("nordwind-anlagenbau.example",),
+        location="DEHAM",
+        country="DE",
+        approved=True,
+        esg_score=Decimal("76"),
+        altman_z=Decimal("3.1"),
+        payment_terms=f.payment_terms,
+        extra={"category": f.category, "vat_id": f.supplier_vat},
     )
 
 
@@ -129,4 +150,10 @@ def sample_contract_docx(facts: SampleContract | None = None) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["SampleContract", "SampleItem", "SampleMilestone", "sample_contract_docx"]
+__all__ = [
+    "SampleContract",
+    "SampleItem",
+    "SampleMilestone",
+    "sample_contract_docx",
+    "sample_supplier",
+]

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from procureflow.demo.contracts import SampleContract, sample_contract_docx
+from procureflow.demo.contracts import SampleContract, sample_contract_docx, sample_supplier
 from procureflow.demo.contracts.invoices import Line, sample_invoice_ubl
 from procureflow.demo.scenarios.base import ScenarioResult
 from procureflow.domain.clock import utcnow
@@ -77,6 +77,17 @@ def _then_listening_again(svc: Services, instance_id: str, action: Callable[[], 
     return result
 
 
+def add_sample_supplier(svc: Services, facts: SampleContract | None = None) -> None:
+    """Put the sample contract's supplier in the supplier master (a signed contract links
+    to a supplier the master knows; it is never made up from the contract)."""
+    from procureflow.adapters.db.master_repository import MasterDataRepository
+
+    with svc.engine.begin() as conn:
+        MasterDataRepository(svc.engine).upsert(
+            conn, "suppliers", [sample_supplier(facts)], source="demo contract-to-pay"
+        )
+
+
 def run(svc: Services, people: dict[str, Any]) -> ScenarioResult:
     """Sign, approve, receive, invoice, approve payment; leave one exception open.
 
@@ -85,6 +96,7 @@ def run(svc: Services, people: dict[str, Any]) -> ScenarioResult:
     """
     stores = payables_stores(svc)
     facts = SampleContract(number=f"C-DEMO-{utcnow():%Y%m%d%H%M%S}")
+    add_sample_supplier(svc, facts)
     signed = sign_contract_file(
         svc, sample_contract_docx(facts), "supply-contract.docx", actor="lea"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 
 from procureflow.documents.contract_terms.model import (
@@ -22,23 +23,49 @@ from procureflow.documents.contract_terms.model import (
     PaymentTermsTerm,
 )
 from procureflow.documents.contract_terms.reading import Block
-from procureflow.documents.contract_terms.values import find_amounts, find_dates, parse_number
+from procureflow.documents.contract_terms.values import (
+    DATE_PATTERN,
+    date_of,
+    find_amounts,
+    parse_number,
+)
 from procureflow.domain.payment_terms import PaymentTerms, parse_payment_terms
 from procureflow.errors import InvalidInput
 
-_BUYER_ROLES = "buyer|customer|purchaser|client|principal"
-_SUPPLIER_ROLES = "supplier|contractor|vendor|seller|service provider"
+_BUYER_ROLES = (
+    "buyer|customer|purchaser|client|principal|käufer|besteller|auftraggeber|acheteur|"
+    "acquéreur|donneur d'ordre"
+)
+_SUPPLIER_ROLES = (
+    "supplier|contractor|vendor|seller|service provider|lieferant|auftragnehmer|verkäufer|"
+    "fournisseur|prestataire|vendeur|titulaire"
+)
+_QUOTES = "\"“”„‚‘’'«»"
+_ROLE = (
+    rf"\(\s*(?:the\s+|der\s+|die\s+|le\s+|la\s+|l['’]\s*)?[{_QUOTES}\s]*"
+    rf"(?:(?:le|la|l['’])\s*)?(?P<{{}}>{_BUYER_ROLES}|{_SUPPLIER_ROLES})[{_QUOTES}\s]*\)"
+)
 _BETWEEN = re.compile(
-    rf"between\s+(?P<a>.+?)\s*\((?:the\s+)?[\"“']?(?P<ra>{_BUYER_ROLES}|{_SUPPLIER_ROLES})[\"”']?\)"
-    rf".*?\band\s+(?P<b>.+?)\s*\((?:the\s+)?[\"“']?(?P<rb>{_BUYER_ROLES}|{_SUPPLIER_ROLES})[\"”']?\)",
+    rf"\b(?:between|zwischen|entre)\s+(?P<a>.+?)\s*{_ROLE.format('ra')}"
+    rf".*?\b(?:and|und|et)\s+(?P<b>.+?)\s*{_ROLE.format('rb')}",
     re.IGNORECASE,
 )
 _ROLE_LINE = re.compile(
-    rf"^(?P<role>{_BUYER_ROLES}|{_SUPPLIER_ROLES})\s*:\s*(?P<name>[^,;]+)", re.IGNORECASE
+    rf"^(?P<role>{_BUYER_ROLES}|{_SUPPLIER_ROLES})\s*:\s*(?P<name>[^;]+)", re.IGNORECASE
 )
+# a segment after a comma that belongs to the name: a legal form ("Co., Ltd.") or a
+# partner ending in one ("Smith, Jones & Partners LLP"); anything else (a town) ends it
+_LEGAL_FORM = (
+    r"(?:ltd|limited|inc|llc|llp|plc|corp|corporation|co|company|gmbh|ag|kg|se|sa|sas|sarl|"
+    r"s\.\s?a\.(?:\s?de\s?c\.\s?v\.)?|s\.\s?p\.\s?a\.|spa|srl|s\.\s?r\.\s?l\.|"
+    r"bv|nv|jsc|k\.\s?k\.|kk|oy|oü|ab|a/s|as|sp\.\s?z\s?o\.\s?o\.|pty|pte)\.?"
+)
+_NAME_SEGMENT = re.compile(rf"^(?:.*\s)?{_LEGAL_FORM}$", re.IGNORECASE)
 _TAX_ID = re.compile(
-    r"\b(?:VAT\s*(?:ID|No\.?|number|reg(?:istration)?\.?\s*no\.?)|tax\s*(?:ID|number)|USt-IdNr\.?)"
-    r"\s*[:.]?\s*(?P<id>[A-Z]{2}\s?[0-9A-Z]{6,14})",
+    r"\b(?:VAT\s*(?:ID|No\.?|number|reg(?:istration)?\.?\s*no\.?)?|tax\s*(?:ID|number)|"
+    r"USt-?IdNr\.?|Umsatzsteuer-Identifikationsnummer|(?:N°\s*(?:de\s+)?)?TVA"
+    r"(?:\s+intracommunautaire)?)"
+    r"[^:\n]{0,40}?\s*[:.]?\s*(?P<id>(?-i:[A-Z]{2}\s?(?=[0-9A-Z]*\d)[0-9A-Z]{6,14}))\b",
     re.IGNORECASE,
 )
 _IBAN = re.compile(r"\bIBAN\s*[:.]?\s*(?P<iban>[A-Z]{2}\d{2}(?:\s?[0-9A-Z]{1,4}){3,8})")
@@ -51,28 +78,50 @@ _NUMBER_LINE = re.compile(
 )
 _CATEGORY = re.compile(r"\b(?:spend\s+)?category\s*:\s*(?P<cat>[\w -]+)", re.IGNORECASE)
 _VALUE_WORDS = re.compile(
-    r"\b(?:contract\s+(?:value|price|sum)|total\s+(?:value|price|amount)|price\s+of|value\s+of)\b",
+    r"\b(?:contract\s+(?:value|price|sum)|total\s+(?:value|price|amount)|price\s+of|value\s+of|"
+    r"(?:gesamt)?(?:auftrags|vertrags)wert|gesamt(?:preis|betrag|wert)|montant\s+total|"
+    r"valeur\s+(?:totale\s+)?du\s+contrat|prix\s+total)\b",
     re.IGNORECASE,
 )
+# what makes a date the start or the end of the term: the nearest cue before the date
+# in its sentence ("takes effect on A and remains in force until B" — A starts, B ends);
+# the plain words "from", "vom" and "to" count only right before the date ("from A to B")
 _EFFECTIVE = re.compile(
-    r"\b(?:effective|commenc\w*|enters?\s+into\s+force|start\s+date|begins?)\b", re.IGNORECASE
+    r"\b(?:effective|effect|commenc\w*|enters?\s+into\s+force|entry\s+into\s+force|"
+    r"comes?\s+into\s+force|start(?:s|ing)?(?:\s+date)?|begins?|beginning|from(?=\s*$)|"
+    r"vertragsbeginn|beginnt|beginn|tritt|wirksam|gültig\s+ab|ab\s+dem|vom(?=\s*$)|"
+    r"entre\s+en\s+vigueur|prend\s+effet|à\s+compter\s+du|date\s+d['’]effet|commence|débute)\b",
+    re.IGNORECASE,
 )
 _END = re.compile(
-    r"\b(?:end\s+date|expir\w*|terminat\w*\s+on|until|ends?\s+on|remains?\s+in\s+force)\b",
+    r"\b(?:end\s+date|expir\w*|terminat\w*|(?<!valid\s)until|through|till|ends?|ending|to(?=\s*$)|"
+    r"vertragsende|endet|läuft\s+bis|(?<!gültig\s)bis|prend\s+fin|expire|"
+    r"(?<!valable\s)jusqu['’]au|fin)\b",
     re.IGNORECASE,
 )
+# a sentence ends at a period after a word, not after a day ("1. März 2027")
+_DATE_CLAUSE = re.compile(r"(?<=[^\d\s][.;])\s+(?=[A-ZÄÖÜ])")
 _PAYMENT = re.compile(
-    r"\b(?:payment\s+terms?|payable|net\s*\d+|\d+\s*/\s*\d+\s+net|pay(?:s|ment)?\b[^.]*?\bdays?\b)",
+    r"\b(?:payment\s+terms?|payable|net\s*\d+|\d+\s*/\s*\d+\s+net|pay(?:s|ment)?\b[^.]*?\bdays?\b|"
+    r"zahlungsziel|zahlungsbedingungen|zahlbar|tage\s+netto|paiement|jours\s+nets?)",
     re.IGNORECASE,
 )
-_LD = re.compile(r"liquidated\s+damages|penalt(?:y|ies)\s+for\s+(?:late|delay)", re.IGNORECASE)
+_LD = re.compile(
+    r"liquidated\s+damages|penalt(?:y|ies)\s+for\s+(?:late|delay)|vertragsstrafe|"
+    r"pénalités?\s+de\s+retard|pénalités",
+    re.IGNORECASE,
+)
 _LD_RATE = re.compile(
-    r"(?P<rate>\d+(?:[.,]\d+)?)\s*%[^.;%]*?\b(?:per|for\s+each|for\s+every|each)\s+"
-    r"(?:full\s+|complete\s+|calendar\s+|commenced\s+)?(?P<period>week|day|month)",
+    r"(?P<rate>\d+(?:[.,]\d+)?)\s*%[^.;%]*?\b(?:per|for\s+each|for\s+every|each|je|pro|par)\s+"
+    r"(?:full\s+|complete\s+|calendar\s+|commenced\s+|vollendete[rn]?\s+|angefangene[rn]?\s+|"
+    r"volle[rn]?\s+|working\s+|business\s+)?(?P<period>week|day|month|(?:kalender)?woche|"
+    r"(?:kalender|arbeits|werk)?tag|monat|"
+    r"semaine|jour|mois)",
     re.IGNORECASE,
 )
 _LD_CAP = re.compile(
-    r"\b(?:cap(?:ped)?|maximum|max\.?|not\s+(?:to\s+)?exceed\w*|limited\s+to|up\s+to)\b[^%]*?"
+    r"\b(?:cap(?:ped)?|maximum|max\.?|not\s+(?:to\s+)?exceed\w*|limited\s+to|up\s+to|"
+    r"höchstens|maximal|begrenzt\s+auf|plafonn\w*|dans\s+la\s+limite)[^%]*?"
     r"(?P<cap>\d+(?:[.,]\d+)?)\s*%",
     re.IGNORECASE,
 )
@@ -87,8 +136,30 @@ def clean_name(name: str) -> str:
     return name.strip().strip(",;:").strip('"“”').strip()
 
 
+def party_name(written: str) -> str:
+    """A party's registered name without the place written after it.
+
+    Contracts write "Huaxin Precision Motors Co., Ltd., Shenzhen": the comma before
+    "Ltd." belongs to the name, the one before the town does not. Segments after a comma
+    are kept while they are (or end in) a legal form; the first other one ends the name.
+    """
+    first, *rest = clean_name(written).split(",")
+    name = first.strip()
+    for segment in rest:
+        segment = segment.strip()
+        if not segment or not _NAME_SEGMENT.match(segment):
+            break
+        name = f"{name}, {segment}"
+    return clean_name(name)
+
+
+def _is_buyer(role: str) -> bool:
+    return re.fullmatch(_BUYER_ROLES, role, re.IGNORECASE) is not None
+
+
 def find_parties(blocks: Sequence[Block]) -> tuple[Party | None, Party | None]:
-    """Buyer and supplier, from "between A ("Buyer") and B ("Supplier")" or "Supplier: B" lines."""
+    """Buyer and supplier, from "between A ("Buyer") and B ("Supplier")" (or "zwischen …
+    und …", "entre … et …") or "Supplier: B" lines and key-term table rows."""
     buyer: Party | None = None
     supplier: Party | None = None
     for block in blocks:
@@ -101,10 +172,10 @@ def find_parties(blocks: Sequence[Block]) -> tuple[Party | None, Party | None]:
             if line:
                 found = [(line.group("role"), line.group("name"))]
         for role, name in found:
-            is_buyer = re.fullmatch(_BUYER_ROLES, role, re.IGNORECASE) is not None
+            is_buyer = _is_buyer(role)
             party = Party(
                 role="buyer" if is_buyer else "supplier",
-                name=clean_name(name),
+                name=party_name(name),
                 evidence=evidence_of(block),
             )
             if is_buyer and buyer is None:
@@ -166,28 +237,51 @@ def find_value(blocks: Sequence[Block]) -> ContractValue | None:
     return None
 
 
+def _dates_with_cues(text: str) -> list[tuple[str, date]]:
+    """Each date of ``text`` with the role of the nearest cue before it in its sentence:
+    ``start``, ``end`` or ``""`` (no cue: a due date, a signature date)."""
+    found: list[tuple[str, date]] = []
+    for sentence in _DATE_CLAUSE.split(text):
+        since = 0
+        for match in DATE_PATTERN.finditer(sentence):
+            value = date_of(match)
+            if value is None:
+                continue
+            window = sentence[since : match.start()]
+            cues = [(m.start(), "start") for m in _EFFECTIVE.finditer(window)]
+            cues += [(m.start(), "end") for m in _END.finditer(window)]
+            found.append((max(cues)[1] if cues else "", value))
+            since = match.end()
+    return found
+
+
 def find_dates_of_term(blocks: Sequence[Block]) -> tuple[DateTerm | None, DateTerm | None]:
-    """Effective and end dates ("effective from A until B", "expires on B", ...)."""
+    """Effective and end dates, each date placed by the cue written before it.
+
+    "takes effect on A and remains in force until B", "tritt am A in Kraft und endet am
+    B", "entre en vigueur le A et prend fin le B", "Effective date: A" — the start and the
+    end may share a sentence, so every date is read, not just the first or the last.
+    """
     effective: DateTerm | None = None
     end: DateTerm | None = None
     for block in blocks:
-        dates = find_dates(block.text)
-        if not dates:
-            continue
-        starts = _EFFECTIVE.search(block.text)
-        ends = _END.search(block.text)
-        if starts and effective is None:
-            effective = DateTerm(value=dates[0], evidence=evidence_of(block))
-            if ends and len(dates) > 1 and end is None:
-                end = DateTerm(value=dates[1], evidence=evidence_of(block))
-        elif ends and end is None:
-            end = DateTerm(value=dates[-1], evidence=evidence_of(block))
+        for role, value in _dates_with_cues(block.text):
+            if role == "start" and effective is None:
+                effective = DateTerm(value=value, evidence=evidence_of(block))
+            elif role == "end" and end is None:
+                end = DateTerm(value=value, evidence=evidence_of(block))
         if effective and end:
             break
     return effective, end
 
 
 _CLAUSES = re.compile(r"[;.]\s+|,\s+(?=(?:and\s+)?(?:a|an|with|less)\b)")
+# "14 Tage 2 % Skonto", "10 Tagen mit 2 % Skonto", "10 days with 2 % discount"
+_DAYS_THEN_DISCOUNT = re.compile(
+    r"(?P<days>\d{1,3})\s*(?:calendar\s+)?(?:days?|tage?n?|jours)\s*,?\s*(?:mit|with|avec)?\s*"
+    r"(?P<pct>\d+(?:[.,]\d+)?)\s*%\s*(?:skonto|discount|escompte)",
+    re.IGNORECASE,
+)
 _DISCOUNT = re.compile(r"(?P<pct>\d+(?:[.,]\d+)?)\s*%")
 
 
@@ -196,6 +290,10 @@ def _terms_of(text: str) -> tuple[int, Decimal | None, int | None] | None:
     a percentage gives the discount and its period, the others the net period."""
     net: int | None = None
     discount: tuple[Decimal, int] | None = None
+    early = _DAYS_THEN_DISCOUNT.search(text)
+    if early:
+        discount = (parse_number(early.group("pct")), int(early.group("days")))
+        text = text[: early.start()] + " " + text[early.end() :]
     for clause in _CLAUSES.split(text):
         try:
             terms = parse_payment_terms(clause)
@@ -204,7 +302,7 @@ def _terms_of(text: str) -> tuple[int, Decimal | None, int | None] | None:
         if terms.discount_pct is not None and terms.discount_days is not None:
             return terms.net_days, terms.discount_pct, terms.discount_days
         pct = _DISCOUNT.search(clause)
-        if pct and re.search(r"discount|skonto|early", clause, re.IGNORECASE):
+        if pct and re.search(r"discount|skonto|escompte|early", clause, re.IGNORECASE):
             discount = (parse_number(pct.group("pct")), terms.net_days)
         elif net is None or terms.net_days > net:
             net = terms.net_days
@@ -244,6 +342,19 @@ def find_payment_terms(blocks: Sequence[Block]) -> PaymentTermsTerm | None:
     return None
 
 
+_PERIODS = {
+    "week": "week",
+    "woche": "week",
+    "semaine": "week",
+    "day": "day",
+    "tag": "day",
+    "jour": "day",
+    "month": "month",
+    "monat": "month",
+    "mois": "month",
+}
+
+
 def find_liquidated_damages(blocks: Sequence[Block]) -> LiquidatedDamagesTerm | None:
     """The late-delivery clause: rate per week/day and its cap."""
     for index, block in enumerate(blocks):
@@ -256,7 +367,9 @@ def find_liquidated_damages(blocks: Sequence[Block]) -> LiquidatedDamagesTerm | 
         cap = _LD_CAP.search(text[rate.end() :])
         return LiquidatedDamagesTerm(
             rate_pct=parse_number(rate.group("rate")),
-            period=rate.group("period").lower(),
+            period=_PERIODS[
+                re.sub(r"^(?:kalender|arbeits|werk)", "", rate.group("period").lower())
+            ],
             cap_pct=parse_number(cap.group("cap")) if cap else None,
             evidence=evidence_of(block),
         )
@@ -273,5 +386,6 @@ __all__ = [
     "find_payment_terms",
     "find_title",
     "find_value",
+    "party_name",
     "supplier_details",
 ]

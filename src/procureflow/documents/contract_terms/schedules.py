@@ -25,15 +25,19 @@ _CERT = re.compile(
 )
 _VALID_UNTIL = re.compile(r"\b(?:valid\s+(?:until|through|to)|expir\w*(?:\s+on)?)\b", re.I)
 _MILESTONE_PROSE = re.compile(
-    r"^\s*milestone\s*(?P<no>[\w.]+)?\s*[:.–—-]\s*(?P<name>[^,;–—(]+?)\s*(?:[,;–—(]|\bdue\b)",
+    r"^\s*(?:milestone|meilenstein|jalon)\s*(?P<no>[\w.]+)?\s*[:.–—-]\s*(?P<name>[^,;–—(]+?)"
+    r"\s*(?:[,;–—(]|\b(?:due|fällig|échéance)\b)",
     re.IGNORECASE,
 )
 
 
-def _column(header: Sequence[str], *words: str) -> int | None:
-    for index, cell in enumerate(header):
-        if any(word in cell.lower() for word in words):
-            return index
+def _column(header: Sequence[str], *words: str, skip: int | None = None) -> int | None:
+    """The column headed by the first of ``words`` any header cell holds (words in order
+    of preference: "Amount" beats "Payment" in a "Payment milestone | Amount" table)."""
+    for word in words:
+        for index, cell in enumerate(header):
+            if index != skip and word in cell.lower():
+                return index
     return None
 
 
@@ -52,9 +56,11 @@ def milestones_from_tables(tables: Sequence[Table]) -> list[MilestoneTerm]:
         if len(table.rows) < 2:
             continue
         header = table.rows[0]
-        name_col = _column(header, "milestone", "deliverable")
-        amount_col = _column(header, "amount", "value", "payment", "price")
-        date_col = _column(header, "due", "date")
+        name_col = _column(header, "milestone", "deliverable", "meilenstein", "jalon")
+        amount_col = _column(
+            header, "amount", "betrag", "montant", "value", "payment", "price", skip=name_col
+        )
+        date_col = _column(header, "due", "date", "fällig", "datum", "échéance", skip=name_col)
         if name_col is None or amount_col is None:
             continue
         for number, row in enumerate(table.rows[1:], start=1):

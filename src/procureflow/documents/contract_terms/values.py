@@ -1,7 +1,8 @@
 """Dates, amounts and currencies as contracts write them.
 
 Dates: ``2026-03-01``, ``1 March 2026``, ``1st of March 2026``, ``March 1, 2026``,
-``01.03.2026`` and ``01/03/2026`` (day first, as European contracts write it).
+``1. März 2026``, ``1er mars 2026``, ``01.03.2026`` and ``01/03/2026`` (day first, as
+European contracts write it).
 Amounts: ``EUR 120,000.00``, ``€120.000,00``, ``120 000 EUR``, ``USD 1,250``.
 """
 
@@ -19,27 +20,27 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
+            ("january", "jan", "januar", "jänner", "janvier"),
+            ("february", "feb", "februar", "février", "fevrier"),
+            ("march", "mar", "märz", "maerz", "mars"),
+            ("april", "apr", "avril"),
+            ("may", "mai"),
+            ("june", "jun", "juni", "juin"),
+            ("july", "jul", "juli", "juillet"),
+            ("august", "aug", "août", "aout"),
+            ("september", "sep", "sept", "septembre"),
+            ("october", "oct", "oktober", "octobre"),
+            ("november", "nov", "novembre"),
+            ("december", "dec", "dezember", "décembre", "decembre"),
         ),
         start=1,
     )
     for name in names
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE = re.compile(
+DATE_PATTERN = re.compile(
     rf"(?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)"
-    rf"|(?P<dmy>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\.?,?\s+\d{{4}}\b)"
+    rf"|(?P<dmy>\b\d{{1,2}}(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?(?:{_MONTH})\.?,?\s+\d{{4}}\b)"
     rf"|(?P<mdy>\b(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)"
     rf"|(?P<num>\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}\b)",
     re.IGNORECASE,
@@ -59,7 +60,8 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _one_date(match: re.Match[str]) -> date | None:
+def date_of(match: re.Match[str]) -> date | None:
+    """The date a match of :data:`DATE_PATTERN` writes (None when no such day exists)."""
     text = match.group(0)
     if match.group("iso"):
         y, m, d = (int(part) for part in text.split("-"))
@@ -67,7 +69,7 @@ def _one_date(match: re.Match[str]) -> date | None:
     if match.group("num"):
         d, m, y = (int(part) for part in re.split(r"[./]", text))
         return _safe_date(y, m, d)
-    words = re.findall(r"[A-Za-z]+|\d+", text)
+    words = re.findall(r"[^\W\d_]+|\d+", text)
     numbers = [int(w) for w in words if w.isdigit()]
     month = next((_MONTHS[w.lower()] for w in words if w.lower() in _MONTHS), None)
     if month is None or len(numbers) < 2:
@@ -79,8 +81,8 @@ def _one_date(match: re.Match[str]) -> date | None:
 def find_dates(text: str) -> list[date]:
     """Every date written in ``text``, in order."""
     found = []
-    for match in _DATE.finditer(text):
-        value = _one_date(match)
+    for match in DATE_PATTERN.finditer(text):
+        value = date_of(match)
         if value is not None:
             found.append(value)
     return found
@@ -132,4 +134,11 @@ def find_amounts(text: str) -> list[FoundAmount]:
 
 _NOT_CURRENCIES = frozenset({"VAT", "NET", "ISO", "PO", "NO", "DAP", "DDP", "EXW", "FCA", "CIF"})
 
-__all__ = ["FoundAmount", "find_amounts", "find_dates", "parse_number"]
+__all__ = [
+    "DATE_PATTERN",
+    "FoundAmount",
+    "date_of",
+    "find_amounts",
+    "find_dates",
+    "parse_number",
+]
