@@ -33,6 +33,18 @@ STEPS = playbook(
 )
 
 
+def _engine_finished(workflow_id: str, timeout: float = 30.0) -> None:
+    from dbos import DBOS
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = DBOS.get_workflow_status(workflow_id)
+        if status is not None and status.status == "SUCCESS":
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"workflow {workflow_id} did not finish in the engine")
+
+
 def _engine_pool_size() -> int:
     from dbos._dbos import _get_dbos_instance
 
@@ -78,6 +90,10 @@ def test_a_busy_engine_process_stays_within_its_connection_budget(
         ids = [run(svc, STEPS, {}) for _ in range(60)]
         for instance_id in ids:
             assert wait_for(svc, instance_id, "completed", "faulted")["status"] == "completed"
+        # the engine records each workflow's end just after the instance's: wait for it, so
+        # no workflow thread is still running when the engine stops
+        for instance_id in ids:
+            _engine_finished(instance_id)
     finally:
         done.set()
         watcher.join()
